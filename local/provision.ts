@@ -1,0 +1,152 @@
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  CreateGroupCommand,
+  CreateGroupMembershipCommand,
+  CreateUserCommand,
+} from '@aws-sdk/client-identitystore';
+import { CreateStateMachineCommand } from '@aws-sdk/client-sfn';
+import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import {
+  CreateAccountAssignmentCommand,
+  CreatePermissionSetCommand,
+  ListInstancesCommand,
+} from '@aws-sdk/client-sso-admin';
+import type { AwsClients } from '../adapters/clients.ts';
+import { renderLeaseDefinition } from '../statemachines/definition.ts';
+import type { Seed } from './seed.ts';
+
+/** Names of what the stack deploys; the CDK app uses the same logical units. */
+export const NAMES = {
+  table: 'idc-lease-ledger',
+  bus: 'idc-lease',
+  stateMachine: 'idc-lease',
+  ledgerRule: 'idc-lease-ledger-writer',
+  ledgerQueue: 'idc-lease-ledger-writer',
+} as const;
+
+export interface Provisioned {
+  readonly region: string;
+  readonly instanceArn: string;
+  readonly identityStoreId: string;
+  readonly stateMachineArn: string;
+  readonly eventBusName: string;
+  readonly tableName: string;
+  /** EventBridge rule targets that are Lambda functions in AWS become these queues locally. */
+  readonly queues: { readonly ledgerWriter: string };
+  readonly permissionSets: Readonly<Record<string, string>>;
+  readonly userIds: Readonly<Record<string, string>>;
+}
+
+const ROLE_ARN = 'arn:aws:iam::123456789012:role/idc-lease-workflow';
+
+export const provision = async (aws: AwsClients, region: string, seed: Seed): Promise<Provisioned> => {
+  const instance = (await aws.ssoAdmin.send(new ListInstancesCommand({}))).Instances?.[0];
+  if (!instance?.InstanceArn || !instance.IdentityStoreId) throw new Error('the emulator has no Identity Center instance');
+  const instanceArn = instance.InstanceArn;
+  const identityStoreId = instance.IdentityStoreId;
+
+  await aws.ddb.send(
+    new CreateTableCommand({
+      TableName: NAMES.table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    }),
+  );
+
+  await aws.events.send(new CreateEventBusCommand({ Name: NAMES.bus }));
+  const queueUrl = (await aws.sqs.send(new CreateQueueCommand({ QueueName: NAMES.ledgerQueue }))).QueueUrl as string;
+  const queueArn = (
+    await aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))
+  ).Attributes?.QueueArn as string;
+  await aws.events.send(
+    new PutRuleCommand({
+      Name: NAMES.ledgerRule,
+      EventBusName: NAMES.bus,
+      EventPattern: JSON.stringify({ source: ['idc-lease'] }),
+    }),
+  );
+  await aws.events.send(
+    new PutTargetsCommand({ Rule: NAMES.ledgerRule, EventBusName: NAMES.bus, Targets: [{ Id: 'ledger', Arn: queueArn }] }),
+  );
+
+  const definition = renderLeaseDefinition({ LedgerTable: NAMES.table, EventBus: NAMES.bus, InstanceArn: instanceArn });
+  const stateMachineArn = (
+    await aws.sfn.send(
+      new CreateStateMachineCommand({ name: NAMES.stateMachine, definition, roleArn: ROLE_ARN, type: 'STANDARD' }),
+    )
+  ).stateMachineArn as string;
+
+  const userIds: Record<string, string> = {};
+  for (const user of seed.users) {
+    const [given, ...rest] = (user.displayName ?? user.userName).split(' ');
+    const out = await aws.identityStore.send(
+      new CreateUserCommand({
+        IdentityStoreId: identityStoreId,
+        UserName: user.userName,
+        DisplayName: user.displayName ?? user.userName,
+        Name: { GivenName: given, FamilyName: rest.join(' ') || given },
+        Emails: user.email ? [{ Value: user.email, Primary: true, Type: 'work' }] : undefined,
+      }),
+    );
+    userIds[user.userName] = out.UserId as string;
+  }
+  for (const group of seed.groups) {
+    const out = await aws.identityStore.send(
+      new CreateGroupCommand({ IdentityStoreId: identityStoreId, DisplayName: group.name }),
+    );
+    for (const member of group.members) {
+      const userId = userIds[member];
+      if (!userId) throw new Error(`seed: group ${group.name} names unknown user ${member}`);
+      await aws.identityStore.send(
+        new CreateGroupMembershipCommand({
+          IdentityStoreId: identityStoreId,
+          GroupId: out.GroupId,
+          MemberId: { UserId: userId },
+        }),
+      );
+    }
+  }
+
+  const permissionSets: Record<string, string> = {};
+  for (const ps of seed.permissionSets) {
+    const out = await aws.ssoAdmin.send(
+      new CreatePermissionSetCommand({ InstanceArn: instanceArn, Name: ps.name, SessionDuration: ps.sessionDuration }),
+    );
+    permissionSets[ps.name] = out.PermissionSet?.PermissionSetArn as string;
+  }
+  for (const a of seed.assignments) {
+    const principalId = userIds[a.userName];
+    const permissionSetArn = permissionSets[a.permissionSet];
+    if (!principalId || !permissionSetArn) throw new Error(`seed: assignment names unknown ${a.userName}/${a.permissionSet}`);
+    await aws.ssoAdmin.send(
+      new CreateAccountAssignmentCommand({
+        InstanceArn: instanceArn,
+        TargetId: a.accountId,
+        TargetType: 'AWS_ACCOUNT',
+        PermissionSetArn: permissionSetArn,
+        PrincipalType: 'USER',
+        PrincipalId: principalId,
+      }),
+    );
+  }
+
+  return {
+    region,
+    instanceArn,
+    identityStoreId,
+    stateMachineArn,
+    eventBusName: NAMES.bus,
+    tableName: NAMES.table,
+    queues: { ledgerWriter: queueUrl },
+    permissionSets,
+    userIds,
+  };
+};
