@@ -1,0 +1,91 @@
+import type { EndReason, LeaseStatus, TimelineType } from './lease-status.ts';
+
+export interface TimelineEntry {
+  at: string;
+  type: TimelineType;
+  actor?: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface Approval {
+  userName: string;
+  decision: 'APPROVED' | 'REJECTED';
+  comment?: string;
+  at: string;
+}
+
+export interface Failure {
+  stage: string;
+  error: string;
+  cause: string;
+}
+
+/** The CONTRACT's lease object. */
+export interface Lease {
+  id: string;
+  status: LeaseStatus;
+  endReason?: EndReason;
+  requester: { userName: string; userId: string };
+  accountId: string;
+  permissionSet: string;
+  duration: string;
+  justification: string;
+  ticket?: string;
+  ruleId: string;
+  approvalRequired: boolean;
+  approvals: Approval[];
+  requestedAt: string;
+  startAt?: string;
+  grantedAt?: string;
+  expiresAt?: string;
+  endedAt?: string;
+  failure?: Failure;
+  assignment: { preExisting: boolean; createRequestId?: string; deleteRequestId?: string };
+  timeline: TimelineEntry[];
+}
+
+/**
+ * What the ledger keeps beside the public lease. The task token in particular never leaves the
+ * server: it is stripped by `publicLease` and never put in an event a consumer other than the
+ * ledger writer receives.
+ */
+export interface LeaseRecord extends Lease {
+  pk: string;
+  sk: string;
+  kind: 'lease';
+  principalId: string;
+  permissionSetArn: string;
+  tuplePk: string;
+  durationSeconds: number;
+  approvers: { users: string[]; groups: string[] };
+  required: number;
+  executionArn: string;
+  clientToken?: string;
+  taskToken?: string;
+  tokenFor?: 'APPROVAL' | 'HOLD';
+  appliedEvents?: Set<string>;
+}
+
+const INTERNAL = [
+  'pk',
+  'sk',
+  'kind',
+  'principalId',
+  'permissionSetArn',
+  'tuplePk',
+  'durationSeconds',
+  'approvers',
+  'required',
+  'executionArn',
+  'clientToken',
+  'taskToken',
+  'tokenFor',
+  'appliedEvents',
+] as const;
+
+export const publicLease = (record: LeaseRecord): Lease => {
+  const lease: Record<string, unknown> = { ...record };
+  for (const key of INTERNAL) delete lease[key];
+  lease.timeline = [...record.timeline].sort((a, b) => a.at.localeCompare(b.at));
+  return lease as unknown as Lease;
+};

@@ -1,0 +1,112 @@
+import { type ZodError, z } from 'zod';
+import { parseDuration } from './duration.ts';
+import { ValidationError } from './errors.ts';
+
+/**
+ * The access-policy file (CONTRACT "Access policy file") as one zod schema. It is the only
+ * definition: CDK synth, the local runtime and the API all validate with it.
+ *
+ * Objects are strict because a misspelt key (`maxDuraton`, `aprovers`) would otherwise be dropped
+ * silently and the rule would run with a default nobody chose.
+ */
+
+const Duration = z.string().superRefine((text, ctx) => {
+  try {
+    parseDuration(text);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    ctx.addIssue({ code: 'custom', message: err.detail });
+  }
+});
+
+const Name = z.string().min(1, 'must not be empty');
+const AccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+// AWS permission set names: 1–32 characters of [\w+=,.@-].
+const PermissionSetName = z
+  .string()
+  .regex(/^[\w+=,.@-]{1,32}$/, 'must be a permission set name (1-32 characters of letters, digits, +=,.@_-)');
+const OuId = z
+  .string()
+  .regex(
+    /^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/,
+    'must be an OU id (ou-xxxx-yyyyyyyy) or a root id',
+  );
+// Rule ids end up in lease records, events and metric dimensions, so they stay plain.
+const RuleId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 characters of letters, digits, . _ -');
+
+/** Users by Identity Store `userName`, groups by display name. Missing lists read as empty. */
+export const PrincipalsSchema = z.strictObject({
+  users: z.array(Name).default([]),
+  groups: z.array(Name).default([]),
+});
+
+export const ApprovalSchema = z.union(
+  [
+    z.literal('none'),
+    z.strictObject({
+      approvers: PrincipalsSchema,
+      required: z.number().int('must be a whole number').min(1, 'must be at least 1').default(1),
+      timeout: Duration.default('PT24H'),
+    }),
+  ],
+  { error: 'must be "none" or {approvers: {users?, groups?}, required?, timeout?}' },
+);
+
+export const RuleSchema = z.strictObject({
+  id: RuleId,
+  principals: PrincipalsSchema,
+  // May be empty when `ous` names the targets; the semantic checks insist on one or the other.
+  accounts: z.array(AccountId).default([]),
+  ous: z.array(OuId).optional(),
+  permissionSets: z.array(PermissionSetName).min(1, 'must list at least one permission set'),
+  maxDuration: Duration,
+  approval: ApprovalSchema,
+  endSessions: z.boolean().default(false),
+});
+
+export const PolicySchema = z.strictObject({
+  version: z.literal(1, { error: 'must be 1' }),
+  rules: z.array(RuleSchema),
+  protected: z
+    .strictObject({
+      accounts: z.array(AccountId).default([]),
+      permissionSets: z.array(PermissionSetName).default([]),
+    })
+    .prefault({}),
+  auditors: PrincipalsSchema.prefault({}),
+  admins: PrincipalsSchema.prefault({}),
+});
+
+export type Policy = z.infer<typeof PolicySchema>;
+/** What a policy file may contain before defaults are applied. */
+export type PolicyInput = z.input<typeof PolicySchema>;
+export type Rule = z.infer<typeof RuleSchema>;
+export type Principals = z.infer<typeof PrincipalsSchema>;
+export type Approval = z.infer<typeof ApprovalSchema>;
+
+/** `['rules', 2, 'maxDuration']` -> `rules[2].maxDuration`; the empty path is `(root)`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out === '' ? '(root)' : out;
+}
+
+/** One line per problem, `path: message`, with zod's phrasing made readable for operators. */
+export function formatIssues(error: ZodError): string[] {
+  const lines: string[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) lines.push(`${formatPath([...issue.path, key])}: unknown key`);
+    } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+      lines.push(`${formatPath(issue.path)}: is required`);
+    } else {
+      lines.push(`${formatPath(issue.path)}: ${issue.message}`);
+    }
+  }
+  return lines;
+}
