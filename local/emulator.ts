@@ -57,7 +57,8 @@ export const startEmulator = async (opts: { port?: number; python?: string } = {
     await waitUntilUp(endpoint, child, () => output);
   } catch (err) {
     child.kill('SIGKILL');
-    if (child.exitCode === 3) throw new Error(output.trim() || 'moto is not installed: pip install "moto[server]"');
+    if (child.exitCode === 3)
+      throw new Error(output.trim() || 'moto is not installed: pip install "moto[server]"');
     throw err;
   }
   return {

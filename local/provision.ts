@@ -42,7 +42,8 @@ const ROLE_ARN = 'arn:aws:iam::123456789012:role/idc-lease-workflow';
 
 export const provision = async (aws: AwsClients, region: string, seed: Seed): Promise<Provisioned> => {
   const instance = (await aws.ssoAdmin.send(new ListInstancesCommand({}))).Instances?.[0];
-  if (!instance?.InstanceArn || !instance.IdentityStoreId) throw new Error('the emulator has no Identity Center instance');
+  if (!instance?.InstanceArn || !instance.IdentityStoreId)
+    throw new Error('the emulator has no Identity Center instance');
   const instanceArn = instance.InstanceArn;
   const identityStoreId = instance.IdentityStoreId;
 
@@ -62,7 +63,8 @@ export const provision = async (aws: AwsClients, region: string, seed: Seed): Pr
   );
 
   await aws.events.send(new CreateEventBusCommand({ Name: NAMES.bus }));
-  const queueUrl = (await aws.sqs.send(new CreateQueueCommand({ QueueName: NAMES.ledgerQueue }))).QueueUrl as string;
+  const queueUrl = (await aws.sqs.send(new CreateQueueCommand({ QueueName: NAMES.ledgerQueue })))
+    .QueueUrl as string;
   const queueArn = (
     await aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))
   ).Attributes?.QueueArn as string;
@@ -74,13 +76,26 @@ export const provision = async (aws: AwsClients, region: string, seed: Seed): Pr
     }),
   );
   await aws.events.send(
-    new PutTargetsCommand({ Rule: NAMES.ledgerRule, EventBusName: NAMES.bus, Targets: [{ Id: 'ledger', Arn: queueArn }] }),
+    new PutTargetsCommand({
+      Rule: NAMES.ledgerRule,
+      EventBusName: NAMES.bus,
+      Targets: [{ Id: 'ledger', Arn: queueArn }],
+    }),
   );
 
-  const definition = renderLeaseDefinition({ LedgerTable: NAMES.table, EventBus: NAMES.bus, InstanceArn: instanceArn });
+  const definition = renderLeaseDefinition({
+    LedgerTable: NAMES.table,
+    EventBus: NAMES.bus,
+    InstanceArn: instanceArn,
+  });
   const stateMachineArn = (
     await aws.sfn.send(
-      new CreateStateMachineCommand({ name: NAMES.stateMachine, definition, roleArn: ROLE_ARN, type: 'STANDARD' }),
+      new CreateStateMachineCommand({
+        name: NAMES.stateMachine,
+        definition,
+        roleArn: ROLE_ARN,
+        type: 'STANDARD',
+      }),
     )
   ).stateMachineArn as string;
 
@@ -118,14 +133,19 @@ export const provision = async (aws: AwsClients, region: string, seed: Seed): Pr
   const permissionSets: Record<string, string> = {};
   for (const ps of seed.permissionSets) {
     const out = await aws.ssoAdmin.send(
-      new CreatePermissionSetCommand({ InstanceArn: instanceArn, Name: ps.name, SessionDuration: ps.sessionDuration }),
+      new CreatePermissionSetCommand({
+        InstanceArn: instanceArn,
+        Name: ps.name,
+        SessionDuration: ps.sessionDuration,
+      }),
     );
     permissionSets[ps.name] = out.PermissionSet?.PermissionSetArn as string;
   }
   for (const a of seed.assignments) {
     const principalId = userIds[a.userName];
     const permissionSetArn = permissionSets[a.permissionSet];
-    if (!principalId || !permissionSetArn) throw new Error(`seed: assignment names unknown ${a.userName}/${a.permissionSet}`);
+    if (!principalId || !permissionSetArn)
+      throw new Error(`seed: assignment names unknown ${a.userName}/${a.permissionSet}`);
     await aws.ssoAdmin.send(
       new CreateAccountAssignmentCommand({
         InstanceArn: instanceArn,

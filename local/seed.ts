@@ -12,7 +12,9 @@ export const SeedSchema = z.strictObject({
       email: z.string().optional(),
     }),
   ),
-  groups: z.array(z.strictObject({ name: z.string().min(1), members: z.array(z.string()).default([]) })).default([]),
+  groups: z
+    .array(z.strictObject({ name: z.string().min(1), members: z.array(z.string()).default([]) }))
+    .default([]),
   accounts: z.array(z.strictObject({ id: AccountId, name: z.string().optional() })).default([]),
   permissionSets: z
     .array(z.strictObject({ name: z.string().min(1), sessionDuration: z.string().default('PT1H') }))

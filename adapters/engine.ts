@@ -1,0 +1,128 @@
+import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  DescribeExecutionCommand,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  type SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { EVENT_SOURCE } from '../core/lease-status.ts';
+
+/** The input of one lease execution; `statemachines/lease.asl.json` reads exactly these paths. */
+export interface WorkflowInput {
+  lease: {
+    id: string;
+    requester: { userName: string; userId: string };
+    accountId: string;
+    permissionSet: string;
+    permissionSetArn: string;
+    principalId: string;
+    tuplePk: string;
+    approvalRequired: boolean;
+    approvalTimeoutSeconds: number;
+    startAt?: string;
+  };
+  period: HoldPeriod;
+  grant: { requestId: null; startedAt: null; preExisting: true };
+  revoke: { requestId: null; startedAt: null };
+  outcome: { failed: false };
+}
+
+/** What the Hold state waits with; an extension sends a new one as the task's output. */
+export interface HoldPeriod {
+  eventType: 'Lease Activated' | 'Lease Extended';
+  seconds: number;
+  expiresAt: string | null;
+}
+
+export type TaskOutcome = 'sent' | 'stale';
+
+const isStaleToken = (err: unknown): boolean =>
+  ['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'].includes((err as { name?: string }).name ?? '');
+
+/** Step Functions: one Standard execution per lease, named after the lease id. */
+export class Engine {
+  constructor(
+    private readonly sfn: SFNClient,
+    readonly stateMachineArn: string,
+  ) {}
+
+  executionArn(leaseId: string): string {
+    return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${leaseId}`;
+  }
+
+  async start(input: WorkflowInput): Promise<string> {
+    const out = await this.sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: this.stateMachineArn,
+        name: input.lease.id,
+        input: JSON.stringify(input),
+      }),
+    );
+    return out.executionArn as string;
+  }
+
+  /** Returns 'stale' when the token no longer waits (the state moved on); the caller decides. */
+  async succeed(token: string, output: unknown): Promise<TaskOutcome> {
+    try {
+      await this.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
+      return 'sent';
+    } catch (err) {
+      if (isStaleToken(err)) return 'stale';
+      throw err;
+    }
+  }
+
+  async fail(token: string, error: string, cause: unknown): Promise<TaskOutcome> {
+    try {
+      await this.sfn.send(
+        new SendTaskFailureCommand({ taskToken: token, error, cause: JSON.stringify(cause) }),
+      );
+      return 'sent';
+    } catch (err) {
+      if (isStaleToken(err)) return 'stale';
+      throw err;
+    }
+  }
+
+  async stop(executionArn: string, cause: string): Promise<void> {
+    await this.sfn.send(new StopExecutionCommand({ executionArn, error: 'Lease.Cancelled', cause }));
+  }
+
+  /** RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, or GONE when the execution does not exist. */
+  async status(executionArn: string): Promise<string> {
+    try {
+      const out = await this.sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return out.status ?? 'GONE';
+    } catch (err) {
+      if ((err as { name?: string }).name === 'ExecutionDoesNotExist') return 'GONE';
+      throw err;
+    }
+  }
+}
+
+/** Lease events the API and the reconciler emit (the workflow emits its own from the ASL). */
+export class EventPublisher {
+  constructor(
+    private readonly events: EventBridgeClient,
+    readonly busName: string,
+  ) {}
+
+  async publish(detailType: string, detail: Record<string, unknown>): Promise<void> {
+    const out = await this.events.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: this.busName,
+            Source: EVENT_SOURCE,
+            DetailType: detailType,
+            Detail: JSON.stringify(detail),
+          },
+        ],
+      }),
+    );
+    if (out.FailedEntryCount)
+      throw new Error(`EventBridge refused ${detailType}: ${out.Entries?.[0]?.ErrorMessage}`);
+  }
+}

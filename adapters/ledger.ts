@@ -1,0 +1,260 @@
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { LeaseRecord, TimelineEntry } from '../core/lease.ts';
+import type { LeaseStatus } from '../core/lease-status.ts';
+import { leaseKey, TUPLE_SK } from '../core/ledger-keys.ts';
+
+/** The tool's knowledge of one (principal, account, permission set): who holds it, is it ours. */
+export interface TupleRecord {
+  pk: string;
+  holders?: Set<string>;
+  standing?: boolean;
+  deleting?: string;
+  guard?: boolean;
+  principalId?: string;
+  accountId?: string;
+  permissionSetArn?: string;
+}
+
+export interface LeaseUpdate {
+  status?: LeaseStatus;
+  /** The update applies only while the lease is in one of these statuses. */
+  from?: readonly LeaseStatus[];
+  set?: Record<string, unknown>;
+  remove?: readonly string[];
+  timeline?: readonly TimelineEntry[];
+  /** Idempotency for at-least-once delivery: an event id applies once. */
+  eventId?: string;
+  /** Extra condition on the record, in DynamoDB syntax, with its own values. */
+  condition?: { expression: string; values: Record<string, unknown> };
+}
+
+const isConditionFailure = (err: unknown): boolean =>
+  (err as { name?: string }).name === 'ConditionalCheckFailedException';
+
+/** Data access to the ledger table. Everything that writes the ledger outside the workflow goes here. */
+export class Ledger {
+  constructor(
+    private readonly ddb: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  async getLease(id: string): Promise<LeaseRecord | undefined> {
+    const out = await this.ddb.send(
+      new GetCommand({ TableName: this.tableName, Key: leaseKey(id), ConsistentRead: true }),
+    );
+    return out.Item as LeaseRecord | undefined;
+  }
+
+  /** Writes a new lease and makes sure its tuple item exists with the workflow's `guard`. */
+  async createLease(record: LeaseRecord): Promise<void> {
+    await this.ddb.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: record.tuplePk, sk: TUPLE_SK },
+        UpdateExpression:
+          'SET guard = if_not_exists(guard, :false), kind = :kind, principalId = :p, accountId = :a, permissionSetArn = :ps',
+        ExpressionAttributeValues: {
+          ':false': false,
+          ':kind': 'tuple',
+          ':p': record.principalId,
+          ':a': record.accountId,
+          ':ps': record.permissionSetArn,
+        },
+      }),
+    );
+    await this.ddb.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: record,
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  /**
+   * Applies an update; returns the new record, or undefined when its condition (status, event
+   * already applied, extra condition) did not hold, in which case nothing changed.
+   */
+  async updateLease(id: string, update: LeaseUpdate): Promise<LeaseRecord | undefined> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets: string[] = [];
+    const removes: string[] = [];
+    const adds: string[] = [];
+    const conditions = ['attribute_exists(pk)'];
+    const name = (path: string) =>
+      path
+        .split('.')
+        .map((part) => {
+          const key = `#${part.replace(/[^A-Za-z0-9]/g, '_')}`;
+          names[key] = part;
+          return key;
+        })
+        .join('.');
+    let i = 0;
+    const value = (v: unknown) => {
+      const key = `:v${i++}`;
+      values[key] = v;
+      return key;
+    };
+    if (update.status) sets.push(`${name('status')} = ${value(update.status)}`);
+    for (const [path, v] of Object.entries(update.set ?? {})) sets.push(`${name(path)} = ${value(v)}`);
+    if (update.timeline && update.timeline.length > 0) {
+      sets.push(
+        `${name('timeline')} = list_append(if_not_exists(${name('timeline')}, ${value([])}), ${value(update.timeline)})`,
+      );
+    }
+    for (const path of update.remove ?? []) removes.push(name(path));
+    if (update.from) {
+      conditions.push(`${name('status')} IN (${update.from.map((s) => value(s)).join(', ')})`);
+    }
+    if (update.eventId) {
+      const ev = value(update.eventId);
+      conditions.push(`NOT contains(${name('appliedEvents')}, ${ev})`);
+      adds.push(`${name('appliedEvents')} ${value(new Set([update.eventId]))}`);
+    }
+    if (update.condition) {
+      conditions.push(`(${update.condition.expression})`);
+      Object.assign(values, update.condition.values);
+    }
+    const expression = [
+      sets.length ? `SET ${sets.join(', ')}` : '',
+      removes.length ? `REMOVE ${removes.join(', ')}` : '',
+      adds.length ? `ADD ${adds.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    try {
+      const out = await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: leaseKey(id),
+          UpdateExpression: expression,
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes as LeaseRecord;
+    } catch (err) {
+      if (isConditionFailure(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async getTuple(pk: string): Promise<TupleRecord | undefined> {
+    const out = await this.ddb.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk, sk: TUPLE_SK }, ConsistentRead: true }),
+    );
+    return out.Item as TupleRecord | undefined;
+  }
+
+  /** Clears the "being deleted by this lease" mark once that lease has finished with the tuple. */
+  async releaseDeleting(tuplePk: string, leaseId: string): Promise<boolean> {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: tuplePk, sk: TUPLE_SK },
+          UpdateExpression: 'REMOVE deleting',
+          ConditionExpression: 'deleting = :id',
+          ExpressionAttributeValues: { ':id': leaseId },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Drops leases that can no longer release the tuple themselves (their execution is gone). */
+  async dropHolders(tuplePk: string, leaseIds: readonly string[]): Promise<TupleRecord | undefined> {
+    const out = await this.ddb.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: tuplePk, sk: TUPLE_SK },
+        UpdateExpression: 'DELETE holders :ids',
+        ExpressionAttributeValues: { ':ids': new Set(leaseIds) },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return out.Attributes as TupleRecord | undefined;
+  }
+
+  /**
+   * The reconciler takes over deletion of an owned assignment nobody holds: same mark the
+   * workflow's ReleaseLast sets, so no lease joins an assignment that is about to disappear.
+   */
+  async claimForDeletion(tuplePk: string, by: string, staleDeleter?: string): Promise<boolean> {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: tuplePk, sk: TUPLE_SK },
+          UpdateExpression: 'REMOVE standing SET deleting = :by',
+          ConditionExpression: staleDeleter
+            ? 'attribute_not_exists(holders) AND deleting = :stale'
+            : 'attribute_not_exists(holders) AND attribute_not_exists(deleting) AND standing = :false',
+          ExpressionAttributeValues: staleDeleter
+            ? { ':by': by, ':stale': staleDeleter }
+            : { ':by': by, ':false': false },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async scanKind<T>(kind: 'tuple' | 'lease' | 'drift'): Promise<T[]> {
+    const items: T[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.ddb.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'kind = :k',
+          ExpressionAttributeValues: { ':k': kind },
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
+      );
+      items.push(...((out.Items ?? []) as T[]));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  /** Records a drift finding once per key; returns false when it was already known. */
+  async recordDrift(key: string, finding: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.ddb.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `DRIFT#${key}`, sk: 'FINDING', kind: 'drift', ...finding },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async forgetDrift(key: string): Promise<void> {
+    await this.ddb.send(
+      new DeleteCommand({ TableName: this.tableName, Key: { pk: `DRIFT#${key}`, sk: 'FINDING' } }),
+    );
+  }
+}

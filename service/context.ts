@@ -1,0 +1,24 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Directory } from '../adapters/directory.ts';
+import type { Engine, EventPublisher } from '../adapters/engine.ts';
+import type { Ledger } from '../adapters/ledger.ts';
+import type { Policy } from '../core/policy.ts';
+
+/** Permission set names (as the API and the policy use them) to ARNs of the instance. */
+export interface Catalog {
+  permissionSetArn(name: string): Promise<string | undefined>;
+}
+
+/** Everything the lease operations need; built once per process (Lambda or local server). */
+export interface ServiceContext {
+  readonly ledger: Ledger;
+  readonly engine: Engine;
+  readonly events: EventPublisher;
+  readonly directory: Directory;
+  readonly catalog: Catalog;
+  readonly policy: Policy;
+  readonly logger: Logger;
+  readonly now: () => Date;
+  /** How long an approve/revoke/extend waits for the workflow's next task token. */
+  readonly tokenWaitMs: number;
+}

@@ -1,0 +1,128 @@
+import type { Caller } from '../adapters/directory.ts';
+import { ConflictError, ForbiddenError } from '../core/errors.ts';
+import { type Lease, type LeaseRecord, publicLease } from '../core/lease.ts';
+import { DetailType } from '../core/lease-status.ts';
+import { isApprover } from '../core/policy.ts';
+import type { ServiceContext } from './context.ts';
+import { eventDetail, loadLease } from './requests.ts';
+import { DecisionBody, parseBody } from './schemas.ts';
+
+/**
+ * Waits for the workflow's current task token of the given kind. The ledger writer stores it a
+ * moment after the workflow reaches the waiting state; `stale` is a token already used.
+ */
+export async function awaitToken(
+  ctx: ServiceContext,
+  id: string,
+  kind: 'APPROVAL' | 'HOLD',
+  stale?: string,
+): Promise<LeaseRecord & { taskToken: string }> {
+  const deadline = Date.now() + ctx.tokenWaitMs;
+  for (;;) {
+    const record = await loadLease(ctx, id);
+    if (record.taskToken && record.tokenFor === kind && record.taskToken !== stale) {
+      return record as LeaseRecord & { taskToken: string };
+    }
+    if (Date.now() >= deadline) {
+      throw new ConflictError(
+        `lease ${id} is not ready for this yet (status ${record.status}); retry shortly`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const checkApprover = (record: LeaseRecord, caller: Caller) => {
+  if (record.requester.userId === caller.userId) {
+    throw new ForbiddenError('nobody approves or rejects their own lease');
+  }
+  // Groups come from the directory at this moment, not from when the lease was requested.
+  if (!isApprover(record.approvers, caller)) {
+    throw new ForbiddenError(`${caller.userName} is not an approver for rule ${record.ruleId}`);
+  }
+};
+
+/** POST /leases/{id}/approve: one distinct approval; the last one needed releases the workflow. */
+export async function approveLease(
+  ctx: ServiceContext,
+  caller: Caller,
+  id: string,
+  body: unknown,
+): Promise<Lease> {
+  const { comment } = parseBody(DecisionBody, body);
+  const record = await loadLease(ctx, id);
+  checkApprover(record, caller);
+  if (record.status !== 'PENDING_APPROVAL')
+    throw new ConflictError(`lease ${id} is ${record.status}, not pending approval`);
+  if (record.approvals.some((a) => a.userName === caller.userName)) {
+    throw new ConflictError(`${caller.userName} already approved lease ${id}`);
+  }
+  const at = ctx.now().toISOString();
+  const approval = {
+    userName: caller.userName,
+    decision: 'APPROVED' as const,
+    at,
+    ...(comment ? { comment } : {}),
+  };
+  const updated = await ctx.ledger.updateLease(id, {
+    from: ['PENDING_APPROVAL'],
+    set: { approvals: [...record.approvals, approval] },
+    timeline: [{ at, type: 'APPROVED', actor: caller.userName, ...(comment ? { detail: { comment } } : {}) }],
+    // Two approvers at once must not both count against the same previous list.
+    condition: { expression: 'size(approvals) = :seen', values: { ':seen': record.approvals.length } },
+  });
+  if (!updated) throw new ConflictError(`lease ${id} changed meanwhile; retry`);
+  await ctx.events.publish(DetailType.Approved, eventDetail(updated, at, { approver: caller.userName }));
+  if (updated.approvals.length < updated.required) return publicLease(updated);
+
+  const waiting = await awaitToken(ctx, id, 'APPROVAL');
+  const next =
+    waiting.startAt && Date.parse(waiting.startAt) > ctx.now().getTime() ? 'SCHEDULED' : 'GRANTING';
+  const moved = await ctx.ledger.updateLease(id, {
+    status: next,
+    from: ['PENDING_APPROVAL'],
+    remove: ['taskToken', 'tokenFor'],
+    timeline: next === 'SCHEDULED' ? [{ at, type: 'SCHEDULED', detail: { startAt: waiting.startAt } }] : [],
+  });
+  if (!moved) throw new ConflictError(`lease ${id} is no longer pending approval`);
+  const outcome = await ctx.engine.succeed(waiting.taskToken, {
+    approvedBy: updated.approvals.map((a) => a.userName),
+    at,
+  });
+  if (outcome === 'stale')
+    ctx.logger.warn('approval arrived after the workflow stopped waiting', { leaseId: id });
+  return publicLease(moved);
+}
+
+/** POST /leases/{id}/reject: any one approver ends the request. */
+export async function rejectLease(
+  ctx: ServiceContext,
+  caller: Caller,
+  id: string,
+  body: unknown,
+): Promise<Lease> {
+  const { comment } = parseBody(DecisionBody, body);
+  const record = await loadLease(ctx, id);
+  checkApprover(record, caller);
+  if (record.status !== 'PENDING_APPROVAL')
+    throw new ConflictError(`lease ${id} is ${record.status}, not pending approval`);
+  const waiting = await awaitToken(ctx, id, 'APPROVAL');
+  const at = ctx.now().toISOString();
+  const rejected = await ctx.ledger.updateLease(id, {
+    status: 'REJECTED',
+    from: ['PENDING_APPROVAL'],
+    set: {
+      endedAt: at,
+      approvals: [
+        ...record.approvals,
+        { userName: caller.userName, decision: 'REJECTED', at, ...(comment ? { comment } : {}) },
+      ],
+    },
+    remove: ['taskToken', 'tokenFor'],
+    timeline: [{ at, type: 'REJECTED', actor: caller.userName, ...(comment ? { detail: { comment } } : {}) }],
+  });
+  if (!rejected) throw new ConflictError(`lease ${id} is no longer pending approval`);
+  await ctx.engine.fail(waiting.taskToken, 'Lease.Rejected', { by: caller.userName });
+  await ctx.events.publish(DetailType.Rejected, eventDetail(rejected, at, { approver: caller.userName }));
+  return publicLease(rejected);
+}

@@ -1,0 +1,125 @@
+import type { Caller } from '../adapters/directory.ts';
+import { addSeconds, formatDuration, parseDuration, secondsUntil } from '../core/duration.ts';
+import { ConflictError, ForbiddenError, ValidationError } from '../core/errors.ts';
+import { type Lease, publicLease } from '../core/lease.ts';
+import { DetailType } from '../core/lease-status.ts';
+import { findRule, isAdmin } from '../core/policy.ts';
+import type { ServiceContext } from './context.ts';
+import { awaitToken } from './decisions.ts';
+import { loadLease } from './requests.ts';
+import { ExtendBody, parseBody, RevokeBody } from './schemas.ts';
+
+/**
+ * POST /leases/{id}/revoke. Pending or scheduled: withdrawn (CANCELLED), nothing was granted.
+ * Active: the workflow revokes now. Granting: REVOKING is recorded and the ledger writer delivers
+ * the revoke the moment the workflow starts holding.
+ */
+export async function revokeLease(
+  ctx: ServiceContext,
+  caller: Caller,
+  id: string,
+  body: unknown,
+): Promise<Lease> {
+  const { reason } = parseBody(RevokeBody, body);
+  const record = await loadLease(ctx, id);
+  if (record.requester.userId !== caller.userId && !isAdmin(ctx.policy, caller)) {
+    throw new ForbiddenError(`${caller.userName} may not revoke lease ${id}`);
+  }
+  const at = ctx.now().toISOString();
+  const detail = { by: caller.userName, ...(reason ? { reason } : {}) };
+  switch (record.status) {
+    case 'PENDING_APPROVAL': {
+      const waiting = await awaitToken(ctx, id, 'APPROVAL');
+      const cancelled = await ctx.ledger.updateLease(id, {
+        status: 'CANCELLED',
+        from: ['PENDING_APPROVAL'],
+        set: { endedAt: at },
+        remove: ['taskToken', 'tokenFor'],
+        timeline: [{ at, type: 'CANCELLED', actor: caller.userName, detail }],
+      });
+      if (!cancelled) throw new ConflictError(`lease ${id} changed meanwhile; retry`);
+      await ctx.engine.fail(waiting.taskToken, 'Lease.Cancelled', detail);
+      return publicLease(cancelled);
+    }
+    case 'SCHEDULED': {
+      // The workflow only waits for the start time: stopping it leaves nothing behind.
+      const cancelled = await ctx.ledger.updateLease(id, {
+        status: 'CANCELLED',
+        from: ['SCHEDULED'],
+        set: { endedAt: at },
+        timeline: [{ at, type: 'CANCELLED', actor: caller.userName, detail }],
+      });
+      if (!cancelled) throw new ConflictError(`lease ${id} changed meanwhile; retry`);
+      await ctx.engine.stop(record.executionArn, `cancelled by ${caller.userName}`);
+      return publicLease(cancelled);
+    }
+    case 'GRANTING':
+    case 'ACTIVE': {
+      const revoking = await ctx.ledger.updateLease(id, {
+        status: 'REVOKING',
+        from: ['GRANTING', 'ACTIVE'],
+        timeline: [{ at, type: 'REVOKE_REQUESTED', actor: caller.userName, detail }],
+      });
+      if (!revoking) throw new ConflictError(`lease ${id} changed meanwhile; retry`);
+      if (revoking.taskToken && revoking.tokenFor === 'HOLD') {
+        const outcome = await ctx.engine.fail(revoking.taskToken, 'Lease.Revoked', detail);
+        if (outcome === 'stale') {
+          // An extension just replaced the token: the writer will deliver the revoke with the next one.
+          ctx.logger.info('hold token replaced meanwhile; revoke left to the ledger writer', { leaseId: id });
+        }
+      }
+      return publicLease(revoking);
+    }
+    default:
+      throw new ConflictError(`lease ${id} is ${record.status}; there is nothing to revoke`);
+  }
+}
+
+/** POST /leases/{id}/extend: adds `duration`; the lease's total stays within its rule's maximum. */
+export async function extendLease(
+  ctx: ServiceContext,
+  caller: Caller,
+  id: string,
+  body: unknown,
+): Promise<Lease> {
+  const { duration } = parseBody(ExtendBody, body);
+  const added = parseDuration(duration, 'duration');
+  const record = await loadLease(ctx, id);
+  if (record.requester.userId !== caller.userId)
+    throw new ForbiddenError('only the requester extends a lease');
+  if (record.status !== 'ACTIVE')
+    throw new ConflictError(`lease ${id} is ${record.status}; only an ACTIVE lease is extended`);
+  const rule = findRule(ctx.policy, record.ruleId);
+  if (!rule) throw new ConflictError(`rule ${record.ruleId} no longer exists in the access policy`);
+  const total = record.durationSeconds + added;
+  const max = parseDuration(rule.maxDuration, 'maxDuration');
+  if (total > max) {
+    throw new ValidationError(
+      'duration',
+      `the lease would last ${formatDuration(total)}, over the maximum ${rule.maxDuration} of rule ${rule.id}`,
+    );
+  }
+  if (rule.approval !== 'none') {
+    throw new ConflictError(`rule ${rule.id} requires approval; extending it needs a new request`);
+  }
+  const holding = await awaitToken(ctx, id, 'HOLD');
+  const expiresAt = addSeconds(holding.expiresAt ?? ctx.now().toISOString(), added);
+  const at = ctx.now().toISOString();
+  const extended = await ctx.ledger.updateLease(id, {
+    from: ['ACTIVE'],
+    set: { expiresAt, duration: formatDuration(total), durationSeconds: total },
+    remove: ['taskToken', 'tokenFor'],
+    timeline: [
+      { at, type: 'EXTENDED', actor: caller.userName, detail: { added: formatDuration(added), expiresAt } },
+    ],
+    condition: { expression: 'taskToken = :token', values: { ':token': holding.taskToken } },
+  });
+  if (!extended) throw new ConflictError(`lease ${id} changed meanwhile; retry`);
+  const outcome = await ctx.engine.succeed(holding.taskToken, {
+    eventType: DetailType.Extended,
+    seconds: Math.max(1, secondsUntil(expiresAt, ctx.now())),
+    expiresAt,
+  });
+  if (outcome === 'stale') throw new ConflictError(`lease ${id} is ending; it cannot be extended`);
+  return publicLease(extended);
+}

@@ -1,0 +1,146 @@
+import type { Caller } from '../adapters/directory.ts';
+import type { WorkflowInput } from '../adapters/engine.ts';
+import { formatDuration, parseDuration, parseTimestamp } from '../core/duration.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../core/errors.ts';
+import { type Lease, type LeaseRecord, publicLease, type TimelineEntry } from '../core/lease.ts';
+import { DetailType } from '../core/lease-status.ts';
+import { leaseKey, newLeaseId, tuplePk } from '../core/ledger-keys.ts';
+import { evaluateRequest, isAdmin, isApprover, isAuditor } from '../core/policy.ts';
+import type { ServiceContext } from './context.ts';
+import { CreateLeaseBody, parseBody } from './schemas.ts';
+
+/** A scheduled start further out than this is more likely a typo than a plan. */
+const MAX_SCHEDULE_AHEAD_SECONDS = 90 * 86_400;
+
+export const eventDetail = (lease: LeaseRecord, at: string, extra: Record<string, unknown> = {}) => ({
+  leaseId: lease.id,
+  requester: lease.requester,
+  accountId: lease.accountId,
+  permissionSet: lease.permissionSet,
+  at,
+  ...extra,
+});
+
+/** POST /leases: decide with the policy, record the lease, start its workflow. */
+export async function requestLease(ctx: ServiceContext, caller: Caller, body: unknown): Promise<Lease> {
+  const input = parseBody(CreateLeaseBody, body);
+  const durationSeconds = parseDuration(input.duration, 'duration');
+  const now = ctx.now();
+  let startAt: string | undefined;
+  if (input.startAt !== undefined) {
+    const start = parseTimestamp(input.startAt, 'startAt');
+    const ahead = (start.getTime() - now.getTime()) / 1000;
+    if (ahead > MAX_SCHEDULE_AHEAD_SECONDS) throw new ValidationError('startAt', 'must be within 90 days');
+    // A start in the past or right now is simply "now".
+    if (ahead > 1) startAt = start.toISOString();
+  }
+  const decision = evaluateRequest(ctx.policy, caller, {
+    accountId: input.accountId,
+    permissionSet: input.permissionSet,
+    durationSeconds,
+  });
+  const permissionSetArn = await ctx.catalog.permissionSetArn(input.permissionSet);
+  if (!permissionSetArn)
+    throw new ValidationError('permissionSet', `unknown permission set ${input.permissionSet}`);
+
+  const id = newLeaseId(now);
+  const requestedAt = now.toISOString();
+  const status = decision.approvalRequired ? 'PENDING_APPROVAL' : startAt ? 'SCHEDULED' : 'GRANTING';
+  const timeline: TimelineEntry[] = [
+    { at: requestedAt, type: 'REQUESTED', actor: caller.userName, detail: { ruleId: decision.ruleId } },
+  ];
+  if (status === 'SCHEDULED') timeline.push({ at: requestedAt, type: 'SCHEDULED', detail: { startAt } });
+  const tuple = tuplePk({
+    principalType: 'USER',
+    principalId: caller.userId,
+    accountId: input.accountId,
+    permissionSetArn,
+  });
+  const record: LeaseRecord = {
+    ...leaseKey(id),
+    kind: 'lease',
+    id,
+    status,
+    requester: { userName: caller.userName, userId: caller.userId },
+    accountId: input.accountId,
+    permissionSet: input.permissionSet,
+    duration: formatDuration(durationSeconds),
+    durationSeconds,
+    justification: input.justification,
+    ...(input.ticket ? { ticket: input.ticket } : {}),
+    ruleId: decision.ruleId,
+    approvalRequired: decision.approvalRequired,
+    approvers: decision.approvers,
+    required: decision.required,
+    approvals: [],
+    requestedAt,
+    ...(startAt ? { startAt } : {}),
+    assignment: { preExisting: false },
+    timeline,
+    principalId: caller.userId,
+    permissionSetArn,
+    tuplePk: tuple,
+    executionArn: ctx.engine.executionArn(id),
+    ...(input.clientToken ? { clientToken: input.clientToken } : {}),
+  };
+  await ctx.ledger.createLease(record);
+
+  const workflow: WorkflowInput = {
+    lease: {
+      id,
+      requester: record.requester,
+      accountId: record.accountId,
+      permissionSet: record.permissionSet,
+      permissionSetArn,
+      principalId: caller.userId,
+      tuplePk: tuple,
+      approvalRequired: decision.approvalRequired,
+      approvalTimeoutSeconds: Math.max(1, decision.approvalTimeoutSeconds),
+      ...(startAt ? { startAt } : {}),
+    },
+    period: { eventType: DetailType.Activated, seconds: durationSeconds, expiresAt: null },
+    grant: { requestId: null, startedAt: null, preExisting: true },
+    revoke: { requestId: null, startedAt: null },
+    outcome: { failed: false },
+  };
+  try {
+    await ctx.engine.start(workflow);
+  } catch (err) {
+    ctx.logger.error('could not start the lease workflow', { leaseId: id, error: err as Error });
+    await ctx.ledger.updateLease(id, {
+      status: 'FAILED',
+      set: {
+        failure: { stage: 'REQUEST', error: 'WorkflowNotStarted', cause: (err as Error).name },
+        endedAt: requestedAt,
+      },
+      timeline: [{ at: requestedAt, type: 'FAILED' }],
+    });
+    throw err;
+  }
+  await ctx.events.publish(
+    DetailType.Requested,
+    eventDetail(record, requestedAt, {
+      ruleId: decision.ruleId,
+      approvalRequired: decision.approvalRequired,
+    }),
+  );
+  return publicLease(record);
+}
+
+/** Requester, the rule's approvers, admins and auditors may read a lease. */
+export async function getLease(ctx: ServiceContext, caller: Caller, id: string): Promise<Lease> {
+  const record = await loadLease(ctx, id);
+  const allowed =
+    record.requester.userId === caller.userId ||
+    isApprover(record.approvers, caller) ||
+    isAdmin(ctx.policy, caller) ||
+    isAuditor(ctx.policy, caller);
+  if (!allowed) throw new ForbiddenError(`${caller.userName} may not read lease ${id}`);
+  return publicLease(record);
+}
+
+export async function loadLease(ctx: ServiceContext, id: string): Promise<LeaseRecord> {
+  const record = await ctx.ledger.getLease(id);
+  if (!record) throw new NotFoundError(`no lease ${id}`);
+  return record;
+}
