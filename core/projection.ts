@@ -25,6 +25,12 @@ export interface LedgerChange {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 
+/** Step Functions writes `2026-01-01T10:00:00.123456+00:00`; the ledger keeps one sortable form. */
+const iso = (v: unknown): string | undefined => {
+  const s = str(v);
+  return s && !Number.isNaN(Date.parse(s)) ? new Date(s).toISOString() : s;
+};
+
 /** Step Functions' Catch output `{Error, Cause}`; Cause is often a JSON string from the service. */
 const errorOf = (v: unknown): { error: string; cause: string } => {
   const e = (v ?? {}) as { Error?: unknown; Cause?: unknown };
@@ -45,7 +51,9 @@ const change = (partial: Partial<LedgerChange>): LedgerChange => ({
 /** Returns null for events the API records itself (requested, approved, rejected) and unknown ones. */
 export function project(event: EngineEvent): LedgerChange | null {
   const d = event.detail;
-  const at = d.at;
+  // The reconciler records its own endings before it announces them.
+  if (d.recordedBy === 'reconciler') return null;
+  const at = iso(d.at) as string;
   const requestId = str(d.requestId);
   switch (event['detail-type']) {
     case DetailType.ApprovalRequested:
@@ -64,7 +72,7 @@ export function project(event: EngineEvent): LedgerChange | null {
     case DetailType.Activated: {
       const expiresAt = str(d.expiresAt) ?? addSeconds(at, Number(d.holdSeconds));
       const preExisting = d.preExisting !== false;
-      const grantStartedAt = str(d.grantStartedAt) ?? at;
+      const grantStartedAt = iso(d.grantStartedAt) ?? at;
       return change({
         status: 'ACTIVE',
         from: ['PENDING_APPROVAL', 'SCHEDULED', 'GRANTING'],
@@ -88,7 +96,7 @@ export function project(event: EngineEvent): LedgerChange | null {
         token: str(d.taskToken) ? { value: d.taskToken as string, for: 'HOLD' } : undefined,
       });
     case DetailType.Ended: {
-      const revokeStartedAt = str(d.revokeStartedAt);
+      const revokeStartedAt = iso(d.revokeStartedAt);
       return change({
         status: 'ENDED',
         from: ['ACTIVE', 'REVOKING', 'GRANTING'],

@@ -206,6 +206,9 @@ class IdentityCenterFaults:
             if code != 200:
                 return self.respond(start_response, code, status, status.get("__type"))
             status = status[key]
+            if kind == "delete":
+                # moto reuses the creation's request id; Identity Center gives each call its own.
+                status = {**status, "RequestId": str(uuid.uuid4())}
         with self.lock:
             self.requests[status["RequestId"]] = {
                 "kind": kind, "polls": polls, "failed": failed, "doneAt": now + delay, "status": status,

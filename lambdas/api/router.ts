@@ -1,0 +1,88 @@
+import type { Caller } from '../../adapters/directory.ts';
+import { ForbiddenError, NotFoundError, toErrorBody, UnauthorizedError } from '../../core/errors.ts';
+import { isAdmin } from '../../core/policy.ts';
+import type { ServiceContext } from '../../service/context.ts';
+import { approveLease, rejectLease } from '../../service/decisions.ts';
+import { extendLease, revokeLease } from '../../service/lifecycle.ts';
+import { getLease, requestLease } from '../../service/requests.ts';
+import type { ReconcileReport } from '../reconciler/reconciler.ts';
+
+export interface ApiRequest {
+  method: string;
+  path: string;
+  /** Undefined when no identity could be established: every route but /healthz answers 401. */
+  caller?: Caller;
+  body?: unknown;
+}
+
+export interface ApiResponse {
+  status: number;
+  body: unknown;
+}
+
+export interface ApiDeps {
+  ctx: ServiceContext;
+  reconcile: () => Promise<ReconcileReport>;
+}
+
+type Handler = (deps: ApiDeps, caller: Caller, params: string[], body: unknown) => Promise<ApiResponse>;
+
+const ok = (body: unknown, status = 200): ApiResponse => ({ status, body });
+
+const LEASE = '/leases/([A-Za-z0-9_-]{1,80})';
+const ROUTES: [string, RegExp, Handler][] = [
+  ['GET', /^\/me$/, async (_d, caller) => ok(caller)],
+  ['POST', /^\/leases$/, async ({ ctx }, caller, _p, body) => ok(await requestLease(ctx, caller, body), 201)],
+  [
+    'GET',
+    new RegExp(`^${LEASE}$`),
+    async ({ ctx }, caller, [id]) => ok(await getLease(ctx, caller, id as string)),
+  ],
+  [
+    'POST',
+    new RegExp(`^${LEASE}/approve$`),
+    async ({ ctx }, c, [id], b) => ok(await approveLease(ctx, c, id as string, b)),
+  ],
+  [
+    'POST',
+    new RegExp(`^${LEASE}/reject$`),
+    async ({ ctx }, c, [id], b) => ok(await rejectLease(ctx, c, id as string, b)),
+  ],
+  [
+    'POST',
+    new RegExp(`^${LEASE}/revoke$`),
+    async ({ ctx }, c, [id], b) => ok(await revokeLease(ctx, c, id as string, b)),
+  ],
+  [
+    'POST',
+    new RegExp(`^${LEASE}/extend$`),
+    async ({ ctx }, c, [id], b) => ok(await extendLease(ctx, c, id as string, b)),
+  ],
+  [
+    'POST',
+    /^\/admin\/reconcile$/,
+    async ({ ctx, reconcile }, caller) => {
+      if (!isAdmin(ctx.policy, caller)) throw new ForbiddenError('only admins run the reconciler');
+      return ok(await reconcile());
+    },
+  ],
+];
+
+/** Maps a request to the service and every typed error to the CONTRACT's error body, in one place. */
+export async function route(deps: ApiDeps, req: ApiRequest): Promise<ApiResponse> {
+  try {
+    if (req.method === 'GET' && req.path === '/healthz') return ok({ status: 'ok' });
+    const match = ROUTES.map(([method, re, handler]) => ({ method, m: re.exec(req.path), handler })).filter(
+      (r) => r.m,
+    );
+    if (match.length === 0) throw new NotFoundError(`no route ${req.path}`);
+    const found = match.find((r) => r.method === req.method);
+    if (!found?.m) throw new NotFoundError(`no route ${req.method} ${req.path}`);
+    if (!req.caller) throw new UnauthorizedError();
+    return await found.handler(deps, req.caller, found.m.slice(1), req.body);
+  } catch (err) {
+    const { status, body } = toErrorBody(err);
+    if (status >= 500) deps.ctx.logger.error('request failed', { path: req.path, error: err as Error });
+    return { status, body };
+  }
+}

@@ -1,0 +1,53 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+
+/**
+ * Locally, an EventBridge rule whose AWS target is a Lambda targets a queue instead; this loop
+ * hands each message to the same handler the Lambda runs. A failing message stays in the queue
+ * and comes back after its visibility timeout, as a Lambda retry would.
+ */
+export const drainQueue = (
+  sqs: SQSClient,
+  queueUrl: string,
+  handle: (event: never) => Promise<void>,
+  logger: Logger,
+): { stop(): Promise<void> } => {
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      try {
+        const out = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 1,
+            VisibilityTimeout: 5,
+          }),
+        );
+        await Promise.all(
+          (out.Messages ?? []).map(async (m) => {
+            try {
+              await handle(JSON.parse(m.Body ?? '{}') as never);
+              await sqs.send(
+                new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }),
+              );
+            } catch (err) {
+              logger.error('consumer failed; the message will be retried', { error: err as Error });
+            }
+          }),
+        );
+      } catch (err) {
+        if (running) {
+          logger.warn('queue poll failed', { error: err as Error });
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+    },
+  };
+};

@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { InstanceCatalog } from '../adapters/catalog.ts';
+import { createClients } from '../adapters/clients.ts';
+import { Directory } from '../adapters/directory.ts';
+import { Engine, EventPublisher } from '../adapters/engine.ts';
+import { Ledger } from '../adapters/ledger.ts';
+import { loadPolicy } from '../core/policy.ts';
+import type { EngineEvent } from '../core/projection.ts';
+import { writeLedger } from '../lambdas/ledger-writer/writer.ts';
+import { reconcile } from '../lambdas/reconciler/reconciler.ts';
+import type { ServiceContext } from '../service/context.ts';
+import { drainQueue } from './drain.ts';
+import { startEmulator } from './emulator.ts';
+import { provision } from './provision.ts';
+import { loadSeed } from './seed.ts';
+import { startServer } from './server.ts';
+
+export const DEFAULT_SEED = fileURLToPath(new URL('./seed.json', import.meta.url));
+export const DEFAULT_POLICY = fileURLToPath(new URL('../policies/access.example.json', import.meta.url));
+const REGION = 'us-east-1';
+
+export interface LocalInfo {
+  awsEndpoint: string;
+  region: string;
+  instanceArn: string;
+  identityStoreId: string;
+  stateMachineArn: string;
+  eventBusName: string;
+  tableName: string;
+  userIds: Record<string, string>;
+  permissionSets: Record<string, string>;
+}
+
+export interface LocalRuntime {
+  url: string;
+  info: LocalInfo;
+  stop(): Promise<void>;
+}
+
+export interface LocalOptions {
+  seed?: string;
+  policy?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+}
+
+/** Everything `npm run local` runs: emulator, provisioned stack, seed, consumers and the API. */
+export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalRuntime> {
+  const policy = loadPolicy(JSON.parse(readFileSync(opts.policy ?? DEFAULT_POLICY, 'utf8')), opts.policy);
+  const seed = loadSeed(opts.seed ?? DEFAULT_SEED);
+  const emulator = await startEmulator();
+  const stops: (() => Promise<void>)[] = [() => emulator.stop()];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    await fetch(`${emulator.endpoint}/moto-api/config`, {
+      method: 'POST',
+      body: JSON.stringify({ stepfunctions: { execute_state_machine: true } }),
+    });
+    const aws = createClients({ region: REGION, endpoint: emulator.endpoint });
+    const stack = await provision(aws, REGION, seed);
+    const logger = new Logger({ serviceName: 'idc-lease-local', logLevel: opts.logLevel ?? 'WARN' });
+    const ledger = new Ledger(aws.ddb, stack.tableName);
+    const engine = new Engine(aws.sfn, stack.stateMachineArn);
+    const events = new EventPublisher(aws.events, stack.eventBusName);
+    const directory = new Directory(aws.identityStore, stack.identityStoreId);
+    const catalog = new InstanceCatalog(aws.ssoAdmin, stack.instanceArn);
+    const ctx: ServiceContext = {
+      ledger,
+      engine,
+      events,
+      directory,
+      catalog,
+      policy,
+      logger,
+      now: () => new Date(),
+      tokenWaitMs: 10_000,
+    };
+
+    const writer = drainQueue(
+      aws.sqs,
+      stack.queues.ledgerWriter,
+      (e: EngineEvent) => writeLedger({ ledger, engine, logger }, e),
+      logger,
+    );
+    stops.push(() => writer.stop());
+
+    const info: LocalInfo = {
+      awsEndpoint: emulator.endpoint,
+      region: REGION,
+      instanceArn: stack.instanceArn,
+      identityStoreId: stack.identityStoreId,
+      stateMachineArn: stack.stateMachineArn,
+      eventBusName: stack.eventBusName,
+      tableName: stack.tableName,
+      userIds: { ...stack.userIds },
+      permissionSets: { ...stack.permissionSets },
+    };
+    const reconcileNow = () =>
+      reconcile({
+        ledger,
+        engine,
+        events,
+        ssoAdmin: aws.ssoAdmin,
+        instanceArn: stack.instanceArn,
+        catalog,
+        policy,
+        logger,
+        now: () => new Date(),
+      });
+    const server: Server = await startServer(
+      { ctx, reconcile: reconcileNow },
+      directory,
+      { ...info },
+      opts.port ?? 8787,
+    );
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : opts.port;
+    return { url: `http://127.0.0.1:${port}`, info, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

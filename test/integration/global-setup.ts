@@ -1,0 +1,28 @@
+import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
+import { type LocalInfo, type LocalRuntime, startLocalRuntime } from '../../local/runtime.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    apiUrl: string;
+    info: LocalInfo;
+  }
+}
+
+let runtime: LocalRuntime | undefined;
+
+/** One local runtime for all integration tests; each test uses its own users, so tuples never collide. */
+export async function setup(project: TestProject) {
+  runtime = await startLocalRuntime({
+    seed: fileURLToPath(new URL('../fixtures/seed.json', import.meta.url)),
+    policy: fileURLToPath(new URL('../fixtures/policy.json', import.meta.url)),
+    port: 0,
+    logLevel: 'ERROR',
+  });
+  project.provide('apiUrl', runtime.url);
+  project.provide('info', runtime.info);
+}
+
+export async function teardown() {
+  await runtime?.stop();
+}

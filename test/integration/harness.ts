@@ -1,0 +1,132 @@
+import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { paginateListAccountAssignments, SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { inject } from 'vitest';
+import { clientConfig } from '../../adapters/clients.ts';
+import type { Lease } from '../../core/lease.ts';
+import type { LeaseStatus } from '../../core/lease-status.ts';
+
+export const apiUrl = () => inject('apiUrl');
+export const info = () => inject('info');
+
+const aws = () => clientConfig({ region: info().region, endpoint: info().awsEndpoint });
+
+export interface Reply<T = unknown> {
+  status: number;
+  body: T;
+}
+
+/** Calls the local API as `user` (the local runtime's X-Lease-User identity). */
+export const call = async <T = unknown>(
+  user: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Reply<T>> => {
+  const res = await fetch(`${apiUrl()}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(user ? { 'x-lease-user': user } : {}) },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+};
+
+export const requestLease = async (user: string, body: Record<string, unknown>): Promise<Lease> => {
+  const res = await call<Lease>(user, 'POST', '/leases', { justification: 'integration test', ...body });
+  if (res.status !== 201) throw new Error(`POST /leases answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
+};
+
+export const getLease = async (user: string, id: string): Promise<Lease> =>
+  (await call<Lease>(user, 'GET', `/leases/${id}`)).body;
+
+/** Polls the lease until it reaches `status`; fails with the last lease seen. */
+export const waitForStatus = async (
+  user: string,
+  id: string,
+  status: LeaseStatus,
+  timeoutMs = 45_000,
+): Promise<Lease> => {
+  const deadline = Date.now() + timeoutMs;
+  let lease = await getLease(user, id);
+  while (lease.status !== status) {
+    if (Date.now() > deadline)
+      throw new Error(`lease ${id} is ${lease.status}, not ${status}: ${JSON.stringify(lease)}`);
+    await new Promise((r) => setTimeout(r, 200));
+    lease = await getLease(user, id);
+  }
+  return lease;
+};
+
+export const waitUntil = async (
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+};
+
+/** What Identity Center really holds: USER principal ids assigned `permissionSet` on `accountId`. */
+export const assignedUsers = async (accountId: string, permissionSet: string): Promise<string[]> => {
+  const client = new SSOAdminClient(aws());
+  const ids: string[] = [];
+  const pages = paginateListAccountAssignments(
+    { client },
+    {
+      InstanceArn: info().instanceArn,
+      AccountId: accountId,
+      PermissionSetArn: info().permissionSets[permissionSet] as string,
+    },
+  );
+  for await (const page of pages)
+    for (const a of page.AccountAssignments ?? []) if (a.PrincipalId) ids.push(a.PrincipalId);
+  return ids;
+};
+
+export const isAssigned = async (user: string, accountId: string, permissionSet: string): Promise<boolean> =>
+  (await assignedUsers(accountId, permissionSet)).includes(userId(user));
+
+export const userId = (user: string): string => {
+  const id = info().userIds[user];
+  if (!id) throw new Error(`no seeded user ${user}`);
+  return id;
+};
+
+export const executionArn = (leaseId: string) =>
+  `${info().stateMachineArn.replace(':stateMachine:', ':execution:')}:${leaseId}`;
+
+/** State transitions of an execution, as billed: one per state entered. */
+export const statesEntered = async (leaseId: string): Promise<string[]> => {
+  const sfn = new SFNClient(aws());
+  const out = await sfn.send(
+    new GetExecutionHistoryCommand({ executionArn: executionArn(leaseId), maxResults: 1000 }),
+  );
+  return (out.events ?? [])
+    .filter((e) => e.type?.endsWith('StateEntered'))
+    .map((e) => e.stateEnteredEventDetails?.name as string);
+};
+
+/** Identity Center fault injection in the emulator's launcher (local/moto_launcher.py). */
+export const injectFaults = async (spec: {
+  rules?: Record<string, unknown>[];
+  limits?: Record<string, unknown>;
+}) => {
+  const res = await fetch(`${info().awsEndpoint}/_idc/faults`, {
+    method: 'POST',
+    body: JSON.stringify(spec),
+  });
+  if (!res.ok) throw new Error(`fault injection refused: ${res.status}`);
+};
+
+export const idcCalls = async (): Promise<{ action: string; principalId?: string; at: number }[]> =>
+  (
+    (await (await fetch(`${info().awsEndpoint}/_idc/calls`)).json()) as {
+      calls: { action: string; principalId?: string; at: number }[];
+    }
+  ).calls;
+
+export const sfnClient = () => new SFNClient(aws());
+export const ssoAdminClient = () => new SSOAdminClient(aws());
