@@ -15,8 +15,11 @@ Control endpoint (loopback only, not an AWS API):
 from __future__ import annotations
 
 import copy
+import functools
+import datetime
 import io
 import json
+import math
 import os
 import sys
 import threading
@@ -27,11 +30,22 @@ try:
     import moto  # noqa: F401
     from moto import server as moto_server
     from moto.stepfunctions import models as sfn_models
+    from moto.stepfunctions.parser.api import ExecutionStatus
+    from moto.stepfunctions.parser.asl.eval import environment as sfn_environment
+    from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
+    from moto.stepfunctions.parser.backend import execution as sfn_execution
+    from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
+        FailureEventException,
+    )
+    from moto.stepfunctions.parser.asl.component.state.wait.wait_function import (
+        timestamp as sfn_wait_timestamp,
+    )
     from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
         state_task_service as sts,
         state_task_service_aws_sdk as sts_sdk,
     )
     from moto.stepfunctions.parser.asl.utils import boto_client as sfn_boto_client
+    from moto.stepfunctions.parser.asl.utils import json_path as sfn_json_path
 except ImportError as err:  # pragma: no cover - depends on the machine
     sys.stderr.write(
         f"moto is not installed ({err}). Install it with: pip install \"moto[server]\"\n"
@@ -58,6 +72,51 @@ def apply_workarounds() -> None:
 
     sfn_models.StateMachine.__deepcopy__ = _shallow
 
+    # Defect 4 (not in FACTS.md): a Wait with Timestamp(Path) drops the timestamp's fraction of
+    # a second, compares with the local wall clock as if it were UTC and truncates the rest to
+    # whole seconds: a scheduled lease started up to 2 s before its startAt (hours off where TZ
+    # is not UTC).
+    # Wait until the exact instant, in whole seconds rounded up (never early, at most 1 s late).
+    def _wait_until_timestamp(self, env):  # type: ignore[no-untyped-def]
+        self.string.eval(env=env)
+        timestamp_str = env.stack.pop()
+        if self._from_timestamp_string(timestamp=timestamp_str) is None:
+            raise FailureEventException(self._create_failure_event(env, timestamp_str))
+        whole, _, fraction = timestamp_str.rstrip("Z").partition(".")
+        target = datetime.datetime.strptime(whole, "%Y-%m-%dT%H:%M:%S").replace(
+            tzinfo=datetime.timezone.utc
+        ) + datetime.timedelta(seconds=float(f"0.{fraction or 0}"))
+        delta = (target - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
+        return max(0, math.ceil(delta))
+
+    sfn_wait_timestamp.Timestamp._get_wait_seconds = _wait_until_timestamp
+
+    # Defect 5 (not in FACTS.md): StopExecution of an execution waiting for a task token (the
+    # lease's Hold, AwaitApproval) left it RUNNING until the wait timed out, then reported it
+    # FAILED (States.Timeout), so the reconciler took a stopped lease for a live one. AWS reports
+    # ABORTED at once and runs nothing more (no Catch); so does this.
+    original_stop = sfn_execution.Execution.stop
+
+    def _stop(self, stop_date, error, cause):  # type: ignore[no-untyped-def]
+        original_stop(self, stop_date=stop_date, error=error, cause=cause)
+        if self.exec_status == ExecutionStatus.RUNNING:
+            self.exec_status = ExecutionStatus.ABORTED
+            self.stop_date = datetime.datetime.now(tz=datetime.timezone.utc)
+
+    sfn_execution.Execution.stop = _stop
+    original_set_error = sfn_environment.Environment.set_error
+
+    def _set_error(self, error):  # type: ignore[no-untyped-def]
+        # The interrupted wait fails later; a stopped execution stays ABORTED.
+        if not isinstance(self._program_state, ProgramStopped):
+            original_set_error(self, error)
+
+    sfn_environment.Environment.set_error = _set_error
+
+    # Speed, not correctness: moto re-parses every JSONPath on every use with a PLY parser
+    # (tens of ms each); a state with a dozen paths took ~300 ms. Parsed paths are immutable.
+    sfn_json_path.parse = functools.lru_cache(maxsize=4096)(sfn_json_path.parse)
+
     # Every aws-sdk task builds a new boto3 client (~50 ms each); reuse one per service/region.
     # Clients are thread-safe. The endpoint is the loopback address we listen on.
     original = sfn_boto_client.boto_client_for
@@ -71,8 +130,19 @@ def apply_workarounds() -> None:
                 cache[key] = original(region=region, service=service, state_credentials=state_credentials)
             return cache[key]
 
-    sfn_boto_client.boto_client_for = cached_client
-    sts_sdk.boto_client_for = cached_client
+    # Task services import the function by name, so replace it wherever it was imported.
+    import importlib
+    import pkgutil
+
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task import service as task_services
+
+    for info in pkgutil.iter_modules(task_services.__path__):
+        importlib.import_module(f"{task_services.__name__}.{info.name}")
+    for module in list(sys.modules.values()):
+        if getattr(module, "__name__", "").startswith("moto.stepfunctions.parser") and getattr(
+            module, "boto_client_for", None
+        ) is original:
+            module.boto_client_for = cached_client
     # moto points tasks at http://localhost:<port>; localhost may resolve to ::1 first.
     sfn_boto_client.moto_server_port = lambda: os.environ["MOTO_PORT"]
 
@@ -136,7 +206,14 @@ class IdentityCenterFaults:
     @staticmethod
     def respond(start_response, status: int, body: dict, error: str | None = None):  # type: ignore[no-untyped-def]
         data = json.dumps(body).encode()
-        headers = [("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(data)))]
+        # Every AWS answer carries a request id; Step Functions' aws-sdk tasks read it from
+        # errors (without it an injected Throttling/Conflict crashed the whole execution with
+        # States.Runtime KeyError('RequestId') instead of reaching its Retry).
+        headers = [
+            ("Content-Type", "application/x-amz-json-1.1"),
+            ("Content-Length", str(len(data))),
+            ("x-amzn-RequestId", str(uuid.uuid4())),
+        ]
         if error:
             headers.append(("x-amzn-ErrorType", error))
         reasons = {200: "OK", 400: "Bad Request", 404: "Not Found", 409: "Conflict", 500: "Internal"}

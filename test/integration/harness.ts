@@ -1,4 +1,7 @@
-import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { mkdir, rmdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { paginateListAccountAssignments, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { inject } from 'vitest';
 import { clientConfig } from '../../adapters/clients.ts';
@@ -130,3 +133,40 @@ export const idcCalls = async (): Promise<{ action: string; principalId?: string
 
 export const sfnClient = () => new SFNClient(aws());
 export const ssoAdminClient = () => new SSOAdminClient(aws());
+
+/** The execution's status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED). */
+export const executionStatus = async (leaseId: string): Promise<string | undefined> =>
+  (await sfnClient().send(new DescribeExecutionCommand({ executionArn: executionArn(leaseId) }))).status;
+
+/** sso-admin calls the emulator received for `user`'s principal id, optionally of one action. */
+export const callsFor = async (user: string, action?: string) =>
+  (await idcCalls()).filter((c) => c.principalId === userId(user) && (!action || c.action === action));
+
+/**
+ * Runs `fn` while no other test of this run, in any worker, holds the reconciler lock.
+ * POST /admin/reconcile acts on every tuple of the shared runtime, so a test that leaves an orphan
+ * for the reconciler to find (and every test that reconciles) holds the lock from before the
+ * orphan exists until its own reconcile has run: nobody else's reconcile takes it first.
+ */
+export const withReconcilerLock = async <T>(fn: () => Promise<T>): Promise<T> => {
+  const lock = join(tmpdir(), `idc-lease-it-reconcile-${new URL(apiUrl()).port}.lock`);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      // A holder that died (killed worker) must not block later runs on the same port forever.
+      const held = await stat(lock).catch(() => undefined);
+      if (held && Date.now() - held.mtimeMs > 150_000) await rmdir(lock).catch(() => undefined);
+      if (Date.now() > deadline) throw new Error('timed out waiting for the reconciler lock');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rmdir(lock).catch(() => undefined);
+  }
+};
