@@ -1,0 +1,197 @@
+/**
+ * `npm run bench [-- --json] [-- --burst N]`: the lease engine's figures on the local runtime.
+ * Prints one JSON object (CONTRACT "Benchmarks") with --json, a table otherwise.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { clientConfig } from '../adapters/clients.ts';
+import type { Lease } from '../core/lease.ts';
+import { startLocalRuntime } from '../local/runtime.ts';
+
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    burst: { type: 'string', default: '200' },
+    samples: { type: 'string', default: '20' },
+  },
+});
+const BURST = Number(values.burst);
+const SAMPLES = Number(values.samples);
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+// A directory big enough for the burst: one user per lease, so every lease is its own tuple.
+const users = Array.from({ length: BURST + 2 * SAMPLES + 2 }, (_, i) => `b${String(i).padStart(4, '0')}`);
+const dir = mkdtempSync(join(tmpdir(), 'idc-lease-bench-'));
+writeFileSync(
+  join(dir, 'seed.json'),
+  JSON.stringify({
+    users: [...users.map((userName) => ({ userName })), { userName: 'approver' }],
+    groups: [
+      { name: 'bench', members: users },
+      { name: 'bench-approvers', members: ['approver'] },
+    ],
+    accounts: [{ id: '111111111111' }, { id: '222222222222' }],
+    permissionSets: [{ name: 'ReadOnly' }, { name: 'AdministratorAccess' }],
+    assignments: [],
+  }),
+);
+writeFileSync(
+  join(dir, 'policy.json'),
+  JSON.stringify({
+    version: 1,
+    rules: [
+      {
+        id: 'auto',
+        principals: { groups: ['bench'] },
+        accounts: ['111111111111'],
+        permissionSets: ['ReadOnly'],
+        maxDuration: 'PT1H',
+        approval: 'none',
+      },
+      {
+        id: 'gated',
+        principals: { groups: ['bench'] },
+        accounts: ['222222222222'],
+        permissionSets: ['AdministratorAccess'],
+        maxDuration: 'PT1H',
+        approval: { approvers: { groups: ['bench-approvers'] }, required: 1, timeout: 'PT1H' },
+      },
+    ],
+  }),
+);
+
+const runtime = await startLocalRuntime({
+  seed: join(dir, 'seed.json'),
+  policy: join(dir, 'policy.json'),
+  port: 0,
+  logLevel: 'ERROR',
+});
+const { info } = runtime;
+const sfn = new SFNClient(clientConfig({ region: info.region, endpoint: info.awsEndpoint }));
+const api = async (user: string, method: string, path: string, body?: unknown) => {
+  const res = await fetch(`${runtime.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', 'x-lease-user': user },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: res.status, body: (await res.json()) as Lease };
+};
+const request = (user: string, accountId: string, permissionSet: string, duration: string) =>
+  api(user, 'POST', '/leases', { accountId, permissionSet, duration, justification: 'benchmark' });
+// Polling costs the emulator too (identity lookup + a read per GET), so the burst polls slowly.
+const waitFor = async (
+  user: string,
+  id: string,
+  statuses: string[],
+  timeoutMs = 120_000,
+  everyMs = 100,
+): Promise<Lease> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await api(user, 'GET', `/leases/${id}`);
+    if (statuses.includes(body.status) || Date.now() > deadline) return body;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+};
+const calls = async () =>
+  (
+    (await (await fetch(`${info.awsEndpoint}/_idc/calls`)).json()) as {
+      calls: { action: string; principalId?: string; at: number }[];
+    }
+  ).calls;
+const transitions = async (id: string) => {
+  const out = await sfn.send(
+    new GetExecutionHistoryCommand({
+      executionArn: `${info.stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`,
+      maxResults: 1000,
+    }),
+  );
+  return (out.events ?? []).filter((e) => e.type?.endsWith('StateEntered')).length;
+};
+const p95 = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)] ?? Number.NaN);
+};
+let next = 0;
+const nextUser = () => users[next++] as string;
+
+try {
+  // 1. Approval accepted → CreateAccountAssignment issued, and the transitions of an approved lease.
+  log(`approved leases: ${SAMPLES} …`);
+  const approvalDelays: number[] = [];
+  const approvedIds: [string, string][] = [];
+  await Promise.all(
+    Array.from({ length: SAMPLES }, async () => {
+      const user = nextUser();
+      const { body } = await request(user, '222222222222', 'AdministratorAccess', 'PT2S');
+      await waitFor(user, body.id, ['PENDING_APPROVAL']);
+      await new Promise((r) => setTimeout(r, 1000)); // let the approval token arrive
+      const sent = Date.now();
+      const res = await api('approver', 'POST', `/leases/${body.id}/approve`, {});
+      if (res.status !== 200) throw new Error(`approve failed: ${JSON.stringify(res.body)}`);
+      const active = await waitFor(user, body.id, ['ACTIVE', 'ENDED', 'FAILED']);
+      const create = (await calls()).find(
+        (c) => c.action === 'CreateAccountAssignment' && c.principalId === active.requester.userId,
+      );
+      if (create) approvalDelays.push(create.at * 1000 - sent);
+      approvedIds.push([user, body.id]);
+    }),
+  );
+  // 2. expiresAt → DeleteAccountAssignment issued, and the transitions of an auto-approved lease.
+  log(`auto-approved leases: ${SAMPLES} …`);
+  const expiryDelays: number[] = [];
+  const autoIds: [string, string][] = [];
+  await Promise.all(
+    Array.from({ length: SAMPLES }, async () => {
+      const user = nextUser();
+      const { body } = await request(user, '111111111111', 'ReadOnly', 'PT3S');
+      const active = await waitFor(user, body.id, ['ACTIVE', 'FAILED']);
+      await waitFor(user, body.id, ['ENDED', 'FAILED']);
+      const del = (await calls()).find(
+        (c) => c.action === 'DeleteAccountAssignment' && c.principalId === active.requester.userId,
+      );
+      if (del && active.expiresAt) expiryDelays.push(del.at * 1000 - Date.parse(active.expiresAt));
+      autoIds.push([user, body.id]);
+    }),
+  );
+  for (const [user, id] of approvedIds) await waitFor(user, id, ['ENDED', 'FAILED']);
+  const approvedTransitions = Math.max(...(await Promise.all(approvedIds.map(([, id]) => transitions(id)))));
+  const autoTransitions = Math.max(...(await Promise.all(autoIds.map(([, id]) => transitions(id)))));
+
+  // 3. A burst under Identity Center's limits: 20 TPS shared, 10 outstanding creates, each
+  //    create taking 1 s to complete (IN_PROGRESS until then).
+  log(`burst: ${BURST} leases at once under 20 TPS / 10 outstanding …`);
+  await fetch(`${info.awsEndpoint}/_idc/faults`, {
+    method: 'POST',
+    body: JSON.stringify({ limits: { tps: 20, outstanding: 10, completionMs: 1000 } }),
+  });
+  const burstStart = Date.now();
+  const burstUsers = Array.from({ length: BURST }, nextUser);
+  const results = await Promise.all(
+    burstUsers.map(async (user) => {
+      const res = await request(user, '111111111111', 'ReadOnly', 'PT30M');
+      if (res.status !== 201) return 'REFUSED';
+      return (await waitFor(user, res.body.id, ['ACTIVE', 'FAILED'], 600_000, 2000)).status;
+    }),
+  );
+  const burstSeconds = (Date.now() - burstStart) / 1000;
+  const throttled = (await calls()).length;
+
+  const figures = {
+    transitionsAutoApproved: autoTransitions,
+    transitionsApproved: approvedTransitions,
+    approvalToCreateMsP95: p95(approvalDelays),
+    expiryToDeleteMsP95: p95(expiryDelays),
+    burstLeases: BURST,
+    burstFailures: results.filter((s) => s !== 'ACTIVE').length,
+    burstSeconds: Math.round(burstSeconds * 10) / 10,
+  };
+  log(`identity center calls recorded: ${throttled}`);
+  if (values.json) process.stdout.write(`${JSON.stringify(figures)}\n`);
+  else for (const [k, v] of Object.entries(figures)) log(`${k.padEnd(26)} ${v}`);
+} finally {
+  await runtime.stop();
+}
