@@ -134,6 +134,24 @@ def apply_workarounds() -> None:
             module, "boto_client_for", None
         ) is original:
             module.boto_client_for = cached_client
+    # Defect 6 (not in FACTS.md): a JSONPath with an object wildcard (`$.*`) that matches one
+    # value yields that value, not a one-element list. Step Functions evaluates such indefinite
+    # paths to a list, always; the lease workflow counts the fields of a listing this way.
+    original_extract = sfn_json_path.extract_json
+    importlib.import_module("moto.stepfunctions.parser.asl.parse.preprocessor")
+    importlib.import_module("moto.stepfunctions.parser.asl.eval.states")
+
+    def _extract_json(path, data):  # type: ignore[no-untyped-def]
+        if ".*" in path.replace("[*]", ""):
+            return [match.value for match in sfn_json_path.parse(path).find(data)]
+        return original_extract(path, data)
+
+    for module in list(sys.modules.values()):
+        if getattr(module, "__name__", "").startswith("moto.stepfunctions.parser") and getattr(
+            module, "extract_json", None
+        ) is original_extract:
+            module.extract_json = _extract_json
+
     # moto points tasks at http://localhost:<port>; localhost may resolve to ::1 first.
     sfn_boto_client.moto_server_port = lambda: os.environ["MOTO_PORT"]
 

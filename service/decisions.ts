@@ -57,6 +57,10 @@ export async function approveLease(
   if (record.approvals.some((a) => a.userName === caller.userName)) {
     throw new ConflictError(`${caller.userName} already approved lease ${id}`);
   }
+  // The approval that completes the quorum releases the workflow, so its task token must be there
+  // before anything is recorded: a timeout then leaves the lease exactly as it was.
+  const completes = record.approvals.length + 1 >= record.required;
+  const waiting = completes ? await awaitToken(ctx, id, 'APPROVAL') : undefined;
   const at = ctx.now().toISOString();
   const approval = {
     userName: caller.userName,
@@ -73,9 +77,8 @@ export async function approveLease(
   });
   if (!updated) throw new ConflictError(`lease ${id} changed meanwhile; retry`);
   await ctx.events.publish(DetailType.Approved, eventDetail(updated, at, { approver: caller.userName }));
-  if (updated.approvals.length < updated.required) return publicLease(updated);
+  if (!waiting || updated.approvals.length < updated.required) return publicLease(updated);
 
-  const waiting = await awaitToken(ctx, id, 'APPROVAL');
   const next =
     waiting.startAt && Date.parse(waiting.startAt) > ctx.now().getTime() ? 'SCHEDULED' : 'GRANTING';
   const moved = await ctx.ledger.updateLease(id, {

@@ -104,22 +104,26 @@ export async function extendLease(
   }
   const holding = await awaitToken(ctx, id, 'HOLD');
   const expiresAt = addSeconds(holding.expiresAt ?? ctx.now().toISOString(), added);
-  const at = ctx.now().toISOString();
-  const extended = await ctx.ledger.updateLease(id, {
-    from: ['ACTIVE'],
-    set: { expiresAt, duration: formatDuration(total), durationSeconds: total },
-    remove: ['taskToken', 'tokenFor'],
-    timeline: [
-      { at, type: 'EXTENDED', actor: caller.userName, detail: { added: formatDuration(added), expiresAt } },
-    ],
-    condition: { expression: 'taskToken = :token', values: { ':token': holding.taskToken } },
-  });
-  if (!extended) throw new ConflictError(`lease ${id} changed meanwhile; retry`);
+  // The workflow first: if the lease is already ending (or another extension used this token),
+  // nothing is recorded.
   const outcome = await ctx.engine.succeed(holding.taskToken, {
     eventType: DetailType.Extended,
     seconds: Math.max(1, secondsUntil(expiresAt, ctx.now())),
     expiresAt,
   });
-  if (outcome === 'stale') throw new ConflictError(`lease ${id} is ending; it cannot be extended`);
+  if (outcome === 'stale') throw new ConflictError(`lease ${id} is ending or was just extended; retry`);
+  const at = ctx.now().toISOString();
+  const extended = await ctx.ledger.updateLease(id, {
+    set: { expiresAt, duration: formatDuration(total), durationSeconds: total },
+    timeline: [
+      { at, type: 'EXTENDED', actor: caller.userName, detail: { added: formatDuration(added), expiresAt } },
+    ],
+  });
+  if (!extended) throw new ConflictError(`lease ${id} disappeared`);
+  // The used token is dead; the ledger writer stores the next one (unless it already has).
+  await ctx.ledger.updateLease(id, {
+    remove: ['taskToken', 'tokenFor'],
+    condition: { expression: 'taskToken = :used', values: { ':used': holding.taskToken } },
+  });
   return publicLease(extended);
 }

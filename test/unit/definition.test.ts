@@ -26,8 +26,10 @@ describe('the lease workflow definition', () => {
   });
 
   it('refuses a missing or an unused substitution', () => {
+    // biome-ignore-start lint/suspicious/noTemplateCurlyInString: definition placeholders, not template literals
     expect(() => substitute('${A} ${B}', { A: 'x' })).toThrow(/missing \[B\]/);
     expect(() => substitute('${A}', { A: 'x', C: 'y' })).toThrow(/unused \[C\]/);
+    // biome-ignore-end lint/suspicious/noTemplateCurlyInString: definition placeholders
   });
 
   it('retries Identity Center throttling and conflicts with capped, jittered backoff on every call', () => {
