@@ -6,10 +6,10 @@ import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aw
  * hands each message to the same handler the Lambda runs. A failing message stays in the queue
  * and comes back after its visibility timeout, as a Lambda retry would.
  */
-export const drainQueue = (
+export const drainQueue = <T>(
   sqs: SQSClient,
   queueUrl: string,
-  handle: (event: never) => Promise<void>,
+  handle: (event: T) => Promise<void>,
   logger: Logger,
 ): { stop(): Promise<void> } => {
   let running = true;
@@ -27,7 +27,7 @@ export const drainQueue = (
         await Promise.all(
           (out.Messages ?? []).map(async (m) => {
             try {
-              await handle(JSON.parse(m.Body ?? '{}') as never);
+              await handle(JSON.parse(m.Body ?? '{}') as T);
               await sqs.send(
                 new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }),
               );

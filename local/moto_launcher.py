@@ -9,6 +9,8 @@ emulated by `idc_faults.IdentityCenterFaults`, which wraps the whole server.
 from __future__ import annotations
 
 import copy
+import faulthandler
+import signal
 import functools
 import datetime
 import math
@@ -108,6 +110,14 @@ def apply_workarounds() -> None:
     # (tens of ms each); a state with a dozen paths took ~300 ms. Parsed paths are immutable.
     sfn_json_path.parse = functools.lru_cache(maxsize=4096)(sfn_json_path.parse)
 
+    # StartExecution re-parses the definition with ANTLR (~250 ms of CPU under the GIL, so a
+    # burst of 200 leases spent a minute parsing). A parsed program keeps per-execution state
+    # in the execution's Environment (heap, stack), not in its components, so it is shared.
+    from moto.stepfunctions.parser.asl.parse import asl_parser
+
+    parse_definition = functools.lru_cache(maxsize=64)(asl_parser.AmazonStateLanguageParser.parse)
+    asl_parser.AmazonStateLanguageParser.parse = staticmethod(parse_definition)
+
     # Every aws-sdk task builds a new boto3 client (~50 ms each); reuse one per service/region.
     # Clients are thread-safe. The endpoint is the loopback address we listen on.
     original = sfn_boto_client.boto_client_for
@@ -157,6 +167,10 @@ def apply_workarounds() -> None:
 
 
 def main() -> None:
+    # `kill -USR1 <pid>` writes every thread's stack to /tmp/idc-lease-emulator-<pid>.stacks:
+    # the way to see where the emulator spends its time.
+    stacks = open(f"/tmp/idc-lease-emulator-{os.getpid()}.stacks", "w")  # noqa: SIM115 - lives as long as the process
+    faulthandler.register(signal.SIGUSR1, file=stacks, all_threads=True)
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
     os.environ["MOTO_PORT"] = str(port)
     apply_workarounds()

@@ -32,7 +32,10 @@ export async function awaitToken(
   }
 }
 
-const checkApprover = (record: LeaseRecord, caller: Caller) => {
+/** What approve and reject both check: a pending lease, decided by one of its rule's approvers. */
+async function loadForDecision(ctx: ServiceContext, caller: Caller, id: string, body: unknown) {
+  const { comment } = parseBody(DecisionBody, body);
+  const record = await loadLease(ctx, id);
   if (record.requester.userId === caller.userId) {
     throw new ForbiddenError('nobody approves or rejects their own lease');
   }
@@ -40,7 +43,11 @@ const checkApprover = (record: LeaseRecord, caller: Caller) => {
   if (!isApprover(record.approvers, caller)) {
     throw new ForbiddenError(`${caller.userName} is not an approver for rule ${record.ruleId}`);
   }
-};
+  if (record.status !== 'PENDING_APPROVAL') {
+    throw new ConflictError(`lease ${id} is ${record.status}, not pending approval`);
+  }
+  return { comment, record };
+}
 
 /** POST /leases/{id}/approve: one distinct approval; the last one needed releases the workflow. */
 export async function approveLease(
@@ -49,11 +56,7 @@ export async function approveLease(
   id: string,
   body: unknown,
 ): Promise<Lease> {
-  const { comment } = parseBody(DecisionBody, body);
-  const record = await loadLease(ctx, id);
-  checkApprover(record, caller);
-  if (record.status !== 'PENDING_APPROVAL')
-    throw new ConflictError(`lease ${id} is ${record.status}, not pending approval`);
+  const { comment, record } = await loadForDecision(ctx, caller, id, body);
   if (record.approvals.some((a) => a.userName === caller.userName)) {
     throw new ConflictError(`${caller.userName} already approved lease ${id}`);
   }
@@ -68,33 +71,34 @@ export async function approveLease(
     at,
     ...(comment ? { comment } : {}),
   };
+  const next =
+    waiting?.startAt && Date.parse(waiting.startAt) > ctx.now().getTime() ? 'SCHEDULED' : 'GRANTING';
   const updated = await ctx.ledger.updateLease(id, {
     from: ['PENDING_APPROVAL'],
+    ...(waiting ? { status: next, remove: ['taskToken', 'tokenFor'] } : {}),
     set: { approvals: [...record.approvals, approval] },
-    timeline: [{ at, type: 'APPROVED', actor: caller.userName, ...(comment ? { detail: { comment } } : {}) }],
+    timeline: [
+      { at, type: 'APPROVED', actor: caller.userName, ...(comment ? { detail: { comment } } : {}) },
+      ...(waiting && next === 'SCHEDULED'
+        ? [{ at, type: 'SCHEDULED' as const, detail: { startAt: waiting.startAt } }]
+        : []),
+    ],
     // Two approvers at once must not both count against the same previous list.
     condition: { expression: 'size(approvals) = :seen', values: { ':seen': record.approvals.length } },
   });
   if (!updated) throw new ConflictError(`lease ${id} changed meanwhile; retry`);
+  if (waiting) {
+    // Release the workflow before anything else: approval → grant latency is what users feel.
+    const outcome = await ctx.engine.succeed(waiting.taskToken, {
+      approvedBy: updated.approvals.map((a) => a.userName),
+      at,
+    });
+    if (outcome === 'stale') {
+      ctx.logger.warn('approval arrived after the workflow stopped waiting', { leaseId: id });
+    }
+  }
   await ctx.events.publish(DetailType.Approved, eventDetail(updated, at, { approver: caller.userName }));
-  if (!waiting || updated.approvals.length < updated.required) return publicLease(updated);
-
-  const next =
-    waiting.startAt && Date.parse(waiting.startAt) > ctx.now().getTime() ? 'SCHEDULED' : 'GRANTING';
-  const moved = await ctx.ledger.updateLease(id, {
-    status: next,
-    from: ['PENDING_APPROVAL'],
-    remove: ['taskToken', 'tokenFor'],
-    timeline: next === 'SCHEDULED' ? [{ at, type: 'SCHEDULED', detail: { startAt: waiting.startAt } }] : [],
-  });
-  if (!moved) throw new ConflictError(`lease ${id} is no longer pending approval`);
-  const outcome = await ctx.engine.succeed(waiting.taskToken, {
-    approvedBy: updated.approvals.map((a) => a.userName),
-    at,
-  });
-  if (outcome === 'stale')
-    ctx.logger.warn('approval arrived after the workflow stopped waiting', { leaseId: id });
-  return publicLease(moved);
+  return publicLease(updated);
 }
 
 /** POST /leases/{id}/reject: any one approver ends the request. */
@@ -104,11 +108,7 @@ export async function rejectLease(
   id: string,
   body: unknown,
 ): Promise<Lease> {
-  const { comment } = parseBody(DecisionBody, body);
-  const record = await loadLease(ctx, id);
-  checkApprover(record, caller);
-  if (record.status !== 'PENDING_APPROVAL')
-    throw new ConflictError(`lease ${id} is ${record.status}, not pending approval`);
+  const { comment, record } = await loadForDecision(ctx, caller, id, body);
   const waiting = await awaitToken(ctx, id, 'APPROVAL');
   const at = ctx.now().toISOString();
   const rejected = await ctx.ledger.updateLease(id, {

@@ -104,6 +104,12 @@ export const executionArn = (leaseId: string) =>
 /** State transitions of an execution, as billed: one per state entered. */
 export const statesEntered = async (leaseId: string): Promise<string[]> => {
   const sfn = new SFNClient(aws());
+  // The lease record says ENDED a moment before the execution records its own end; moto can
+  // fail to serialise a history that is still being appended to, so read it once it is final.
+  await waitUntil(
+    `execution ${leaseId} to finish`,
+    async () => (await executionStatus(leaseId)) !== 'RUNNING',
+  );
   const out = await sfn.send(
     new GetExecutionHistoryCommand({ executionArn: executionArn(leaseId), maxResults: 1000 }),
   );
