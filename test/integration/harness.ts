@@ -1,10 +1,13 @@
 import { mkdir, rmdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { paginateListAccountAssignments, SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { clientConfig } from '../../adapters/clients.ts';
+import { Ledger } from '../../adapters/ledger.ts';
 import type { Lease } from '../../core/lease.ts';
 import type { LeaseStatus } from '../../core/lease-status.ts';
 
@@ -175,4 +178,13 @@ export const withReconcilerLock = async <T>(fn: () => Promise<T>): Promise<T> =>
   } finally {
     await rmdir(lock).catch(() => undefined);
   }
+};
+
+/** Lease records of `user` straight from the ledger table (no API in between). */
+export const ledgerLeasesOf = async (user: string): Promise<{ id: string; status: string }[]> => {
+  const ledger = new Ledger(DynamoDBDocumentClient.from(new DynamoDBClient(aws())), info().tableName);
+  const leases = await ledger.scanKind<{ id: string; status: string; requester: { userName: string } }>(
+    'lease',
+  );
+  return leases.filter((l) => l.requester.userName === user);
 };
