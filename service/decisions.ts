@@ -9,18 +9,20 @@ import { DecisionBody, parseBody } from './schemas.ts';
 
 /**
  * Waits for the workflow's current task token of the given kind. The ledger writer stores it a
- * moment after the workflow reaches the waiting state; `stale` is a token already used.
+ * moment after the workflow reaches the waiting state. `loaded` saves a read when the caller
+ * has just read the record.
  */
 export async function awaitToken(
   ctx: ServiceContext,
   id: string,
   kind: 'APPROVAL' | 'HOLD',
-  stale?: string,
+  loaded?: LeaseRecord,
 ): Promise<LeaseRecord & { taskToken: string }> {
   const deadline = Date.now() + ctx.tokenWaitMs;
+  let record = loaded;
   for (;;) {
-    const record = await loadLease(ctx, id);
-    if (record.taskToken && record.tokenFor === kind && record.taskToken !== stale) {
+    record ??= await loadLease(ctx, id);
+    if (record.taskToken && record.tokenFor === kind) {
       return record as LeaseRecord & { taskToken: string };
     }
     if (Date.now() >= deadline) {
@@ -29,6 +31,7 @@ export async function awaitToken(
       );
     }
     await new Promise((r) => setTimeout(r, 100));
+    record = undefined;
   }
 }
 
@@ -63,7 +66,7 @@ export async function approveLease(
   // The approval that completes the quorum releases the workflow, so its task token must be there
   // before anything is recorded: a timeout then leaves the lease exactly as it was.
   const completes = record.approvals.length + 1 >= record.required;
-  const waiting = completes ? await awaitToken(ctx, id, 'APPROVAL') : undefined;
+  const waiting = completes ? await awaitToken(ctx, id, 'APPROVAL', record) : undefined;
   const at = ctx.now().toISOString();
   const approval = {
     userName: caller.userName,
@@ -109,7 +112,7 @@ export async function rejectLease(
   body: unknown,
 ): Promise<Lease> {
   const { comment, record } = await loadForDecision(ctx, caller, id, body);
-  const waiting = await awaitToken(ctx, id, 'APPROVAL');
+  const waiting = await awaitToken(ctx, id, 'APPROVAL', record);
   const at = ctx.now().toISOString();
   const rejected = await ctx.ledger.updateLease(id, {
     status: 'REJECTED',

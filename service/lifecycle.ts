@@ -29,7 +29,7 @@ export async function revokeLease(
   const detail = { by: caller.userName, ...(reason ? { reason } : {}) };
   switch (record.status) {
     case 'PENDING_APPROVAL': {
-      const waiting = await awaitToken(ctx, id, 'APPROVAL');
+      const waiting = await awaitToken(ctx, id, 'APPROVAL', record);
       const cancelled = await ctx.ledger.updateLease(id, {
         status: 'CANCELLED',
         from: ['PENDING_APPROVAL'],
@@ -102,7 +102,7 @@ export async function extendLease(
   if (rule.approval !== 'none') {
     throw new ConflictError(`rule ${rule.id} requires approval; extending it needs a new request`);
   }
-  const holding = await awaitToken(ctx, id, 'HOLD');
+  const holding = await awaitToken(ctx, id, 'HOLD', record);
   const expiresAt = addSeconds(holding.expiresAt ?? ctx.now().toISOString(), added);
   // The workflow first: if the lease is already ending (or another extension used this token),
   // nothing is recorded.

@@ -51,16 +51,15 @@ describe('canTransition', () => {
 });
 
 describe('canReconcilerEnd', () => {
-  it.each(LEASE_STATUSES.map((s) => [s, ['ACTIVE', 'GRANTING', 'REVOKING', 'FAILED'].includes(s)] as const))(
-    '%s -> %s',
-    (status, expected) => {
-      // Act
-      const result = canReconcilerEnd(status);
+  it.each(
+    LEASE_STATUSES.map((s) => [s, ['ACTIVE', 'GRANTING', 'REVOKING', 'FAILED'].includes(s)] as const),
+  )('%s -> %s', (status, expected) => {
+    // Act
+    const result = canReconcilerEnd(status);
 
-      // Assess
-      expect(result).toBe(expected);
-    },
-  );
+    // Assess
+    expect(result).toBe(expected);
+  });
 });
 
 describe('contract vocabulary', () => {
