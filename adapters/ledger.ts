@@ -1,5 +1,4 @@
 import {
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -250,11 +249,5 @@ export class Ledger {
       if (isConditionFailure(err)) return false;
       throw err;
     }
-  }
-
-  async forgetDrift(key: string): Promise<void> {
-    await this.ddb.send(
-      new DeleteCommand({ TableName: this.tableName, Key: { pk: `DRIFT#${key}`, sk: 'FINDING' } }),
-    );
   }
 }

@@ -167,10 +167,11 @@ def apply_workarounds() -> None:
 
 
 def main() -> None:
-    # `kill -USR1 <pid>` writes every thread's stack to /tmp/idc-lease-emulator-<pid>.stacks:
-    # the way to see where the emulator spends its time.
-    stacks = open(f"/tmp/idc-lease-emulator-{os.getpid()}.stacks", "w")  # noqa: SIM115 - lives as long as the process
-    faulthandler.register(signal.SIGUSR1, file=stacks, all_threads=True)
+    # With IDC_LEASE_EMULATOR_STACKS=<file>, `kill -USR1 <pid>` appends every thread's stack to
+    # that file: the way to see where the emulator spends its time.
+    if os.environ.get("IDC_LEASE_EMULATOR_STACKS"):
+        stacks = open(os.environ["IDC_LEASE_EMULATOR_STACKS"], "a")  # noqa: SIM115 - lives as long as the process
+        faulthandler.register(signal.SIGUSR1, file=stacks, all_threads=True)
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
     os.environ["MOTO_PORT"] = str(port)
     apply_workarounds()

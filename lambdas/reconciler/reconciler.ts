@@ -8,7 +8,7 @@ import {
 import type { Engine, EventPublisher } from '../../adapters/engine.ts';
 import type { Ledger, TupleRecord } from '../../adapters/ledger.ts';
 import type { LeaseRecord } from '../../core/lease.ts';
-import { DetailType, isTerminal } from '../../core/lease-status.ts';
+import { canReconcilerEnd, DetailType, isTerminal, LEASE_STATUSES } from '../../core/lease-status.ts';
 import { parseTuplePk, tuplePk } from '../../core/ledger-keys.ts';
 import { managedAccounts, managedPermissionSets, type Policy } from '../../core/policy.ts';
 import { judge } from '../../core/reconcile.ts';
@@ -230,7 +230,7 @@ async function endLeases(
       lease.expiresAt && Date.parse(lease.expiresAt) <= deps.now().getTime() ? 'EXPIRED' : 'REVOKED';
     const ended = await deps.ledger.updateLease(id, {
       status: 'ENDED',
-      from: ['GRANTING', 'ACTIVE', 'REVOKING', 'FAILED'],
+      from: LEASE_STATUSES.filter(canReconcilerEnd),
       set: { endReason, endedAt: at, ...(requestId ? { 'assignment.deleteRequestId': requestId } : {}) },
       remove: ['taskToken', 'tokenFor'],
       timeline: [
