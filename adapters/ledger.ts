@@ -2,11 +2,13 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { LeaseRecord, TimelineEntry } from '../core/lease.ts';
 import type { LeaseStatus } from '../core/lease-status.ts';
+import { ValidationError } from '../core/errors.ts';
 import { leaseKey, TUPLE_SK } from '../core/ledger-keys.ts';
 
 /** The tool's knowledge of one (principal, account, permission set): who holds it, is it ours. */
@@ -33,6 +35,29 @@ export interface LeaseUpdate {
   /** Extra condition on the record, in DynamoDB syntax, with its own values. */
   condition?: { expression: string; values: Record<string, unknown> };
 }
+
+/** Secondary indexes of the ledger table; the stack deploys the same. */
+export const LEDGER_INDEXES = [
+  { name: 'byRequester', partition: 'requesterId' },
+  { name: 'byStatus', partition: 'status' },
+] as const;
+
+export interface Page<T> {
+  items: T[];
+  nextToken?: string;
+}
+
+const encodeToken = (key: Record<string, unknown> | undefined) =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+
+const decodeToken = (token: string | undefined): Record<string, unknown> | undefined => {
+  if (!token) return undefined;
+  try {
+    return JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    throw new ValidationError('nextToken', 'is not a token this API issued');
+  }
+};
 
 const isConditionFailure = (err: unknown): boolean =>
   (err as { name?: string }).name === 'ConditionalCheckFailedException';
@@ -212,6 +237,56 @@ export class Ledger {
     } catch (err) {
       if (isConditionFailure(err)) return false;
       throw err;
+    }
+  }
+
+  /** Leases by requester or by status, newest first, one page at a time. */
+  async queryLeases(
+    index: (typeof LEDGER_INDEXES)[number]['name'],
+    value: string,
+    limit: number,
+    nextToken?: string,
+  ): Promise<Page<LeaseRecord>> {
+    const partition = LEDGER_INDEXES.find((i) => i.name === index)?.partition as string;
+    const out = await this.ddb.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index,
+        KeyConditionExpression: '#p = :v',
+        ExpressionAttributeNames: { '#p': partition },
+        ExpressionAttributeValues: { ':v': value },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: decodeToken(nextToken),
+      }),
+    );
+    return { items: (out.Items ?? []) as LeaseRecord[], nextToken: encodeToken(out.LastEvaluatedKey) };
+  }
+
+  /**
+   * Claims an idempotency key for a new lease; returns the lease id already claimed with it (and
+   * the fingerprint of that request) when the key was used before.
+   */
+  async claimClientToken(
+    key: string,
+    leaseId: string,
+    fingerprint: string,
+  ): Promise<{ leaseId: string; fingerprint: string } | undefined> {
+    try {
+      await this.ddb.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `CLIENT#${key}`, sk: 'CLIENT', kind: 'client-token', leaseId, fingerprint },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return undefined;
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      const out = await this.ddb.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk: `CLIENT#${key}`, sk: 'CLIENT' }, ConsistentRead: true }),
+      );
+      return out.Item as { leaseId: string; fingerprint: string };
     }
   }
 

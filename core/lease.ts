@@ -54,6 +54,8 @@ export interface LeaseRecord extends Lease {
   sk: string;
   kind: 'lease';
   principalId: string;
+  /** The requester's user id again, as the key of the ledger's byRequester index. */
+  requesterId: string;
   permissionSetArn: string;
   tuplePk: string;
   durationSeconds: number;
@@ -71,6 +73,7 @@ const INTERNAL = [
   'sk',
   'kind',
   'principalId',
+  'requesterId',
   'permissionSetArn',
   'tuplePk',
   'durationSeconds',

@@ -13,6 +13,7 @@ import {
   ListInstancesCommand,
 } from '@aws-sdk/client-sso-admin';
 import type { AwsClients } from '../adapters/clients.ts';
+import { LEDGER_INDEXES } from '../adapters/ledger.ts';
 import { renderLeaseDefinition } from '../statemachines/definition.ts';
 import type { Seed } from './seed.ts';
 
@@ -54,11 +55,23 @@ export const provision = async (aws: AwsClients, region: string, seed: Seed): Pr
       AttributeDefinitions: [
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: 'sk', AttributeType: 'S' },
+        { AttributeName: 'requesterId', AttributeType: 'S' },
+        { AttributeName: 'status', AttributeType: 'S' },
+        { AttributeName: 'requestedAt', AttributeType: 'S' },
       ],
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ],
+      // A requester's leases, and the leases in one status (pending approvals), newest first.
+      GlobalSecondaryIndexes: LEDGER_INDEXES.map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partition, KeyType: 'HASH' },
+          { AttributeName: 'requestedAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
     }),
   );
 

@@ -39,8 +39,8 @@ export const startServer = (
   port: number,
 ): Promise<Server> => {
   const server = createServer(async (req, res) => {
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(body));
     };
     try {
@@ -50,8 +50,9 @@ export const startServer = (
       const userName = req.headers['x-lease-user'];
       const caller =
         typeof userName === 'string' && userName.length > 0 ? await directory.resolve(userName) : undefined;
-      const out = await route(deps, { method: req.method ?? 'GET', path: url.pathname, caller, body });
-      send(out.status, out.body);
+      const query = Object.fromEntries(url.searchParams);
+      const out = await route(deps, { method: req.method ?? 'GET', path: url.pathname, caller, body, query });
+      send(out.status, out.body, out.headers);
     } catch (err) {
       const { status, body } = toErrorBody(err);
       if (status >= 500) deps.ctx.logger.error('request failed', { error: err as Error });

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { Caller } from '../adapters/directory.ts';
 import type { WorkflowInput } from '../adapters/engine.ts';
 import { formatDuration, parseDuration, parseTimestamp } from '../core/duration.ts';
-import { ForbiddenError, NotFoundError, ValidationError } from '../core/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { type Lease, type LeaseRecord, publicLease, type TimelineEntry } from '../core/lease.ts';
 import { DetailType } from '../core/lease-status.ts';
 import { leaseKey, newLeaseId, tuplePk } from '../core/ledger-keys.ts';
@@ -22,7 +23,11 @@ export const eventDetail = (lease: LeaseRecord, at: string, extra: Record<string
 });
 
 /** POST /leases: decide with the policy, record the lease, start its workflow. */
-export async function requestLease(ctx: ServiceContext, caller: Caller, body: unknown): Promise<Lease> {
+export async function requestLease(
+  ctx: ServiceContext,
+  caller: Caller,
+  body: unknown,
+): Promise<{ lease: Lease; created: boolean }> {
   const input = parseBody(CreateLeaseBody, body);
   const durationSeconds = parseDuration(input.duration, 'duration');
   const now = ctx.now();
@@ -44,6 +49,17 @@ export async function requestLease(ctx: ServiceContext, caller: Caller, body: un
     throw new ValidationError('permissionSet', `unknown permission set ${input.permissionSet}`);
 
   const id = newLeaseId(now);
+  if (input.clientToken) {
+    const { clientToken, ...request } = input;
+    const fingerprint = createHash('sha256').update(JSON.stringify(request)).digest('hex');
+    const earlier = await ctx.ledger.claimClientToken(`${caller.userId}#${clientToken}`, id, fingerprint);
+    if (earlier) {
+      if (earlier.fingerprint !== fingerprint) {
+        throw new ConflictError('clientToken: already used for a different request');
+      }
+      return { lease: await awaitRecord(ctx, earlier.leaseId), created: false };
+    }
+  }
   const requestedAt = now.toISOString();
   const status = decision.approvalRequired ? 'PENDING_APPROVAL' : startAt ? 'SCHEDULED' : 'GRANTING';
   const timeline: TimelineEntry[] = [
@@ -78,6 +94,7 @@ export async function requestLease(ctx: ServiceContext, caller: Caller, body: un
     assignment: { preExisting: false },
     timeline,
     principalId: caller.userId,
+    requesterId: caller.userId,
     permissionSetArn,
     tuplePk: tuple,
     executionArn: ctx.engine.executionArn(id),
@@ -124,7 +141,17 @@ export async function requestLease(ctx: ServiceContext, caller: Caller, body: un
       approvalRequired: decision.approvalRequired,
     }),
   );
-  return publicLease(record);
+  return { lease: publicLease(record), created: true };
+}
+
+/** A retried request may arrive while the first one is still writing its lease. */
+async function awaitRecord(ctx: ServiceContext, id: string): Promise<Lease> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const record = await ctx.ledger.getLease(id);
+    if (record) return publicLease(record);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new ConflictError(`the first request with this clientToken is still being processed; retry`);
 }
 
 /** Requester, the rule's approvers, admins and auditors may read a lease. */

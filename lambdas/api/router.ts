@@ -4,6 +4,7 @@ import { isAdmin } from '../../core/policy.ts';
 import type { ServiceContext } from '../../service/context.ts';
 import { approveLease, rejectLease } from '../../service/decisions.ts';
 import { extendLease, revokeLease } from '../../service/lifecycle.ts';
+import { eligibility, listLeases, pendingApprovals, type Query } from '../../service/queries.ts';
 import { getLease, requestLease } from '../../service/requests.ts';
 import type { ReconcileReport } from '../reconciler/reconciler.ts';
 
@@ -13,11 +14,14 @@ export interface ApiRequest {
   /** Undefined when no identity could be established: every route but /healthz answers 401. */
   caller?: Caller;
   body?: unknown;
+  query?: Query;
 }
 
 export interface ApiResponse {
   status: number;
   body: unknown;
+  /** e.g. `x-next-token` when a list has more pages. */
+  headers?: Record<string, string>;
 }
 
 export interface ApiDeps {
@@ -25,14 +29,41 @@ export interface ApiDeps {
   reconcile: () => Promise<ReconcileReport>;
 }
 
-type Handler = (deps: ApiDeps, caller: Caller, params: string[], body: unknown) => Promise<ApiResponse>;
+type Handler = (
+  deps: ApiDeps,
+  caller: Caller,
+  params: string[],
+  body: unknown,
+  query: Query,
+) => Promise<ApiResponse>;
 
 const ok = (body: unknown, status = 200): ApiResponse => ({ status, body });
 
 const LEASE = '/leases/([A-Za-z0-9_-]{1,80})';
 const ROUTES: [string, RegExp, Handler][] = [
   ['GET', /^\/me$/, async (_d, caller) => ok(caller)],
-  ['POST', /^\/leases$/, async ({ ctx }, caller, _p, body) => ok(await requestLease(ctx, caller, body), 201)],
+  ['GET', /^\/eligibility$/, async ({ ctx }, caller) => ok(eligibility(ctx, caller))],
+  [
+    'GET',
+    /^\/leases$/,
+    async ({ ctx }, caller, _p, _b, query) => {
+      const page = await listLeases(ctx, caller, query);
+      return {
+        status: 200,
+        body: page.items,
+        ...(page.nextToken ? { headers: { 'x-next-token': page.nextToken } } : {}),
+      };
+    },
+  ],
+  ['GET', /^\/approvals$/, async ({ ctx }, caller) => ok(await pendingApprovals(ctx, caller))],
+  [
+    'POST',
+    /^\/leases$/,
+    async ({ ctx }, caller, _p, body) => {
+      const { lease, created } = await requestLease(ctx, caller, body);
+      return ok(lease, created ? 201 : 200);
+    },
+  ],
   [
     'GET',
     new RegExp(`^${LEASE}$`),
@@ -79,7 +110,7 @@ export async function route(deps: ApiDeps, req: ApiRequest): Promise<ApiResponse
     const found = match.find((r) => r.method === req.method);
     if (!found?.m) throw new NotFoundError(`no route ${req.method} ${req.path}`);
     if (!req.caller) throw new UnauthorizedError();
-    return await found.handler(deps, req.caller, found.m.slice(1), req.body);
+    return await found.handler(deps, req.caller, found.m.slice(1), req.body, req.query ?? {});
   } catch (err) {
     const { status, body } = toErrorBody(err);
     if (status >= 500) deps.ctx.logger.error('request failed', { path: req.path, error: err as Error });

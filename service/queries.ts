@@ -1,0 +1,70 @@
+import type { Caller } from '../adapters/directory.ts';
+import type { Page } from '../adapters/ledger.ts';
+import { ValidationError } from '../core/errors.ts';
+import { type Lease, type LeaseRecord, publicLease } from '../core/lease.ts';
+import { LeaseStatusSchema } from '../core/lease-status.ts';
+import { eligibleRules, isAdmin, isApprover, isAuditor } from '../core/policy.ts';
+import type { ServiceContext } from './context.ts';
+
+export type Query = Readonly<Record<string, string | undefined>>;
+
+/** GET /eligibility: the rules the caller may request under, as the CONTRACT shapes them. */
+export const eligibility = (ctx: ServiceContext, caller: Caller) =>
+  eligibleRules(ctx.policy, caller).map((rule) => ({
+    ruleId: rule.ruleId,
+    accounts: rule.accounts,
+    ...(rule.ous.length > 0 ? { ous: rule.ous } : {}),
+    permissionSets: rule.permissionSets,
+    maxDuration: rule.maxDuration,
+    approvalRequired: rule.approvalRequired,
+  }));
+
+const limitOf = (query: Query): number => {
+  if (query.limit === undefined) return 50;
+  const limit = Number(query.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 200) {
+    throw new ValidationError('limit', 'must be a whole number from 1 to 200');
+  }
+  return limit;
+};
+
+/**
+ * GET /leases: the caller's own leases; admins and auditors see anyone's with `?principal=`,
+ * or everyone's without it (unless `?mine=true`). Newest first, `?limit=` and `?nextToken=`.
+ */
+export async function listLeases(ctx: ServiceContext, caller: Caller, query: Query): Promise<Page<Lease>> {
+  const status = query.status === undefined ? undefined : LeaseStatusSchema.safeParse(query.status);
+  if (status && !status.success) throw new ValidationError('status', `unknown status ${query.status}`);
+  const overseer = isAdmin(ctx.policy, caller) || isAuditor(ctx.policy, caller);
+  const limit = limitOf(query);
+  let page: Page<LeaseRecord>;
+  if (!overseer || query.mine === 'true') {
+    page = await ctx.ledger.queryLeases('byRequester', caller.userId, limit, query.nextToken);
+  } else if (query.principal) {
+    const principal = await ctx.directory.resolve(query.principal);
+    page = await ctx.ledger.queryLeases('byRequester', principal.userId, limit, query.nextToken);
+  } else if (status?.data) {
+    page = await ctx.ledger.queryLeases('byStatus', status.data, limit, query.nextToken);
+  } else {
+    const all = await ctx.ledger.scanKind<LeaseRecord>('lease');
+    page = { items: all.sort((a, b) => b.requestedAt.localeCompare(a.requestedAt)).slice(0, limit) };
+  }
+  const items = page.items.filter((l) => !status?.data || l.status === status.data).map(publicLease);
+  return { items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+}
+
+/** GET /approvals: pending leases the caller may decide and has not decided yet. */
+export async function pendingApprovals(ctx: ServiceContext, caller: Caller): Promise<Lease[]> {
+  const waiting: Lease[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await ctx.ledger.queryLeases('byStatus', 'PENDING_APPROVAL', 100, nextToken);
+    for (const lease of page.items) {
+      if (lease.requester.userId === caller.userId || !isApprover(lease.approvers, caller)) continue;
+      if (lease.approvals.some((a) => a.userName === caller.userName)) continue;
+      waiting.push(publicLease(lease));
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return waiting;
+}
