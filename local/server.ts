@@ -52,6 +52,11 @@ export const startServer = (
         typeof userName === 'string' && userName.length > 0 ? await directory.resolve(userName) : undefined;
       const query = Object.fromEntries(url.searchParams);
       const out = await route(deps, { method: req.method ?? 'GET', path: url.pathname, caller, body, query });
+      if (out.raw !== undefined) {
+        res.writeHead(out.status, out.headers);
+        res.end(out.raw);
+        return;
+      }
       send(out.status, out.body, out.headers);
     } catch (err) {
       const { status, body } = toErrorBody(err);

@@ -1,6 +1,7 @@
 import type { Caller } from '../../adapters/directory.ts';
 import { ForbiddenError, NotFoundError, toErrorBody, UnauthorizedError } from '../../core/errors.ts';
 import { isAdmin } from '../../core/policy.ts';
+import { auditTrail, toCsv, toJsonLines } from '../../service/audit.ts';
 import type { ServiceContext } from '../../service/context.ts';
 import { approveLease, rejectLease } from '../../service/decisions.ts';
 import { extendLease, revokeLease } from '../../service/lifecycle.ts';
@@ -22,6 +23,8 @@ export interface ApiResponse {
   body: unknown;
   /** e.g. `x-next-token` when a list has more pages. */
   headers?: Record<string, string>;
+  /** A body that is not JSON (CSV, JSON Lines), sent as is with its content-type header. */
+  raw?: string;
 }
 
 export interface ApiDeps {
@@ -56,6 +59,31 @@ const ROUTES: [string, RegExp, Handler][] = [
     },
   ],
   ['GET', /^\/approvals$/, async ({ ctx }, caller) => ok(await pendingApprovals(ctx, caller))],
+  [
+    'GET',
+    /^\/audit$/,
+    async ({ ctx }, caller, _p, _b, query) => {
+      const { format, leases, nextToken } = await auditTrail(ctx, caller, query);
+      const headers: Record<string, string> = nextToken ? { 'x-next-token': nextToken } : {};
+      if (format === 'csv') {
+        return {
+          status: 200,
+          body: null,
+          raw: toCsv(leases),
+          headers: { ...headers, 'content-type': 'text/csv' },
+        };
+      }
+      if (format === 'jsonl') {
+        return {
+          status: 200,
+          body: null,
+          raw: toJsonLines(leases),
+          headers: { ...headers, 'content-type': 'application/x-ndjson' },
+        };
+      }
+      return { status: 200, body: leases, headers };
+    },
+  ],
   [
     'POST',
     /^\/leases$/,
