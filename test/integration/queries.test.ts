@@ -10,6 +10,17 @@ const GATED = {
 };
 
 describe.concurrent('reading leases', () => {
+  it('serves its OpenAPI document to anyone', async () => {
+    const doc = await call<{ openapi: string; paths: Record<string, unknown> }>(
+      undefined,
+      'GET',
+      '/openapi.json',
+    );
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.body.paths)).toContain('/leases/{id}/approve');
+  });
+
   it('tells a user which rules they may use', async () => {
     // Act
     const tester = await call<{ ruleId: string; approvalRequired: boolean }[]>('t24', 'GET', '/eligibility');

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { openApiDocument } from '../../service/openapi.ts';
+
+describe('the OpenAPI document', () => {
+  it('describes every CONTRACT route implemented so far, with the request schemas the handlers use', () => {
+    // Act
+    const doc = openApiDocument() as {
+      openapi: string;
+      paths: Record<
+        string,
+        Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>
+      >;
+      components?: { schemas?: Record<string, unknown> };
+    };
+
+    // Assess
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths).sort()).toEqual(
+      [
+        '/admin/reconcile',
+        '/approvals',
+        '/audit',
+        '/eligibility',
+        '/healthz',
+        '/leases',
+        '/leases/{id}',
+        '/leases/{id}/approve',
+        '/leases/{id}/extend',
+        '/leases/{id}/reject',
+        '/leases/{id}/revoke',
+        '/me',
+        '/openapi.json',
+      ].sort(),
+    );
+    const create = doc.paths['/leases']?.post?.requestBody?.content['application/json']?.schema as {
+      required: string[];
+      properties: Record<string, unknown>;
+      additionalProperties: boolean;
+    };
+    expect(create.required.sort()).toEqual(['accountId', 'duration', 'justification', 'permissionSet']);
+    expect(Object.keys(create.properties)).toContain('clientToken');
+    expect(create.additionalProperties).toBe(false);
+    expect(doc.components?.schemas).toHaveProperty('Lease');
+  });
+});
