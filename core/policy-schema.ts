@@ -67,6 +67,8 @@ export const RuleSchema = z.strictObject({
 });
 
 export const PolicySchema = z.strictObject({
+  /** Lets editors find access.schema.json; ignored otherwise. */
+  $schema: z.string().optional(),
   version: z.literal(1, { error: 'must be 1' }),
   rules: z.array(RuleSchema),
   protected: z
