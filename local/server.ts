@@ -1,10 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Directory } from '../adapters/directory.ts';
 import { toErrorBody, ValidationError } from '../core/errors.ts';
+import { MAX_BODY_BYTES } from '../lambdas/api/gateway.ts';
 import { type ApiDeps, route } from '../lambdas/api/router.ts';
-
-/** Bodies larger than this are refused before they are parsed. */
-export const MAX_BODY_BYTES = 16 * 1024;
 
 class BodyTooLarge extends ValidationError {
   constructor() {
