@@ -11,9 +11,11 @@ import { clientConfig, createClients } from '../adapters/clients.ts';
 import { Ledger } from '../adapters/ledger.ts';
 import type { Lease } from '../core/lease.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
+import { benchEligibility } from './eligibility.ts';
 
 const { values } = parseArgs({
   options: {
+    only: { type: 'string' },
     json: { type: 'boolean', default: false },
     burst: { type: 'string', default: '200' },
     samples: { type: 'string', default: '20' },
@@ -22,6 +24,17 @@ const { values } = parseArgs({
 const BURST = Number(values.burst);
 const SAMPLES = Number(values.samples);
 const log = (s: string) => process.stderr.write(`${s}\n`);
+const print = (figures: Record<string, number>) => {
+  if (values.json) process.stdout.write(`${JSON.stringify(figures)}\n`);
+  else for (const [k, v] of Object.entries(figures)) log(`${k.padEnd(26)} ${v}`);
+};
+
+log('eligibility: 5,000 accounts, 200 OUs, 1,000 permission sets, 500 rules …');
+const eligibility = benchEligibility();
+if (values.only === 'eligibility') {
+  print(eligibility);
+  process.exit(0);
+}
 
 // A directory big enough for the burst: one user per lease, so every lease is its own tuple.
 const users = Array.from({ length: BURST + 2 * SAMPLES + 2 }, (_, i) => `b${String(i).padStart(4, '0')}`);
@@ -205,6 +218,7 @@ try {
   );
 
   const figures = {
+    ...eligibility,
     transitionsAutoApproved: autoTransitions,
     transitionsApproved: approvedTransitions,
     approvalToCreateMsP95: p95(approvalDelays),
@@ -213,8 +227,7 @@ try {
     burstFailures,
     burstSeconds: Math.round(burstSeconds * 10) / 10,
   };
-  if (values.json) process.stdout.write(`${JSON.stringify(figures)}\n`);
-  else for (const [k, v] of Object.entries(figures)) log(`${k.padEnd(26)} ${v}`);
+  print(figures);
 } finally {
   await runtime.stop();
 }

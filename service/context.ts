@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Directory } from '../adapters/directory.ts';
 import type { Engine, EventPublisher } from '../adapters/engine.ts';
 import type { Ledger } from '../adapters/ledger.ts';
+import type { OrgTree } from '../core/org-tree.ts';
 import type { Policy } from '../core/policy.ts';
 
 /** Permission set names (as the API and the policy use them) to ARNs of the instance. */
@@ -19,6 +20,8 @@ export interface ServiceContext {
   readonly policy: Policy;
   readonly logger: Logger;
   readonly now: () => Date;
+  /** The organization's OUs and accounts, for rules that name OUs; absent when none is known. */
+  readonly organization?: () => Promise<OrgTree>;
   /** How long an approve/revoke/extend waits for the workflow's next task token. */
   readonly tokenWaitMs: number;
 }

@@ -1,23 +1,17 @@
 import type { Caller } from '../adapters/directory.ts';
 import type { Page } from '../adapters/ledger.ts';
+import { eligibleTargets } from '../core/eligibility.ts';
 import { ValidationError } from '../core/errors.ts';
 import { type Lease, type LeaseRecord, publicLease } from '../core/lease.ts';
 import { LeaseStatusSchema } from '../core/lease-status.ts';
-import { eligibleRules, isAdmin, isApprover, isAuditor } from '../core/policy.ts';
+import { isAdmin, isApprover, isAuditor } from '../core/policy.ts';
 import type { ServiceContext } from './context.ts';
 
 export type Query = Readonly<Record<string, string | undefined>>;
 
 /** GET /eligibility: the rules the caller may request under, as the CONTRACT shapes them. */
-export const eligibility = (ctx: ServiceContext, caller: Caller) =>
-  eligibleRules(ctx.policy, caller).map((rule) => ({
-    ruleId: rule.ruleId,
-    accounts: rule.accounts,
-    ...(rule.ous.length > 0 ? { ous: rule.ous } : {}),
-    permissionSets: rule.permissionSets,
-    maxDuration: rule.maxDuration,
-    approvalRequired: rule.approvalRequired,
-  }));
+export const eligibility = async (ctx: ServiceContext, caller: Caller) =>
+  eligibleTargets(ctx.policy, caller, await ctx.organization?.());
 
 const limitOf = (query: Query): number => {
   if (query.limit === undefined) return 50;

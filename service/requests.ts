@@ -39,10 +39,12 @@ export async function requestLease(
     // A start in the past or right now is simply "now".
     if (ahead > 1) startAt = start.toISOString();
   }
+  const tree = await ctx.organization?.();
   const decision = evaluateRequest(ctx.policy, caller, {
     accountId: input.accountId,
     permissionSet: input.permissionSet,
     durationSeconds,
+    accountOus: tree?.ousOf(input.accountId) ?? [],
   });
   const permissionSetArn = await ctx.catalog.permissionSetArn(input.permissionSet);
   if (!permissionSetArn)

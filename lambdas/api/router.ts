@@ -46,7 +46,7 @@ const ok = (body: unknown, status = 200): ApiResponse => ({ status, body });
 const LEASE = '/leases/([A-Za-z0-9_-]{1,80})';
 const ROUTES: [string, RegExp, Handler][] = [
   ['GET', /^\/me$/, async (_d, caller) => ok(caller)],
-  ['GET', /^\/eligibility$/, async ({ ctx }, caller) => ok(eligibility(ctx, caller))],
+  ['GET', /^\/eligibility$/, async ({ ctx }, caller) => ok(await eligibility(ctx, caller))],
   [
     'GET',
     /^\/leases$/,
