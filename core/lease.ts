@@ -41,6 +41,8 @@ export interface Lease {
   endedAt?: string;
   failure?: Failure;
   assignment: { preExisting: boolean; createRequestId?: string; deleteRequestId?: string };
+  /** An extension of a lease whose rule needs approval, waiting for its approvers. */
+  pendingExtension?: { duration: string; requestedAt: string; approvals: Approval[] };
   timeline: TimelineEntry[];
 }
 

@@ -57,6 +57,8 @@ export function project(event: EngineEvent): LedgerChange | null {
   const requestId = str(d.requestId);
   switch (event['detail-type']) {
     case DetailType.ApprovalRequested:
+      // Without a task token it is the API asking approvers to extend a lease: recorded already.
+      if (!str(d.taskToken)) return null;
       return change({
         timeline: [{ at, type: 'APPROVAL_REQUESTED' }],
         token: str(d.taskToken) ? { value: d.taskToken as string, for: 'APPROVAL' } : undefined,

@@ -1,9 +1,11 @@
 import type { Caller } from '../adapters/directory.ts';
+import { parseDuration } from '../core/duration.ts';
 import { ConflictError, ForbiddenError } from '../core/errors.ts';
 import { type Lease, type LeaseRecord, publicLease } from '../core/lease.ts';
 import { DetailType } from '../core/lease-status.ts';
 import { isApprover } from '../core/policy.ts';
 import type { ServiceContext } from './context.ts';
+import { applyExtension } from './lifecycle.ts';
 import { eventDetail, loadLease } from './requests.ts';
 import { DecisionBody, parseBody } from './schemas.ts';
 
@@ -46,7 +48,8 @@ async function loadForDecision(ctx: ServiceContext, caller: Caller, id: string, 
   if (!isApprover(record.approvers, caller)) {
     throw new ForbiddenError(`${caller.userName} is not an approver for rule ${record.ruleId}`);
   }
-  if (record.status !== 'PENDING_APPROVAL') {
+  const extension = record.status === 'ACTIVE' && record.pendingExtension !== undefined;
+  if (record.status !== 'PENDING_APPROVAL' && !extension) {
     throw new ConflictError(`lease ${id} is ${record.status}, not pending approval`);
   }
   return { comment, record };
@@ -60,6 +63,7 @@ export async function approveLease(
   body: unknown,
 ): Promise<Lease> {
   const { comment, record } = await loadForDecision(ctx, caller, id, body);
+  if (record.status === 'ACTIVE') return approveExtension(ctx, caller, record, comment);
   if (record.approvals.some((a) => a.userName === caller.userName)) {
     throw new ConflictError(`${caller.userName} already approved lease ${id}`);
   }
@@ -112,6 +116,7 @@ export async function rejectLease(
   body: unknown,
 ): Promise<Lease> {
   const { comment, record } = await loadForDecision(ctx, caller, id, body);
+  if (record.status === 'ACTIVE') return rejectExtension(ctx, caller, record, comment);
   const waiting = await awaitToken(ctx, id, 'APPROVAL', record);
   const at = ctx.now().toISOString();
   const rejected = await ctx.ledger.updateLease(id, {
@@ -131,4 +136,72 @@ export async function rejectLease(
   await ctx.engine.fail(waiting.taskToken, 'Lease.Rejected', { by: caller.userName });
   await ctx.events.publish(DetailType.Rejected, eventDetail(rejected, at, { approver: caller.userName }));
   return publicLease(rejected);
+}
+
+/** An approval of a pending extension; the last one needed moves the expiry. */
+async function approveExtension(ctx: ServiceContext, caller: Caller, record: LeaseRecord, comment?: string) {
+  const pending = record.pendingExtension as NonNullable<LeaseRecord['pendingExtension']>;
+  if (pending.approvals.some((a) => a.userName === caller.userName)) {
+    throw new ConflictError(`${caller.userName} already approved the extension of lease ${record.id}`);
+  }
+  const at = ctx.now().toISOString();
+  const approval = {
+    userName: caller.userName,
+    decision: 'APPROVED' as const,
+    at,
+    ...(comment ? { comment } : {}),
+  };
+  const entry = {
+    at,
+    type: 'APPROVED' as const,
+    actor: caller.userName,
+    detail: { extension: pending.duration },
+  };
+  if (pending.approvals.length + 1 < record.required) {
+    const updated = await ctx.ledger.updateLease(record.id, {
+      from: ['ACTIVE'],
+      set: { 'pendingExtension.approvals': [...pending.approvals, approval] },
+      timeline: [entry],
+      condition: {
+        expression: 'size(pendingExtension.approvals) = :seen',
+        values: { ':seen': pending.approvals.length },
+      },
+    });
+    if (!updated) throw new ConflictError(`lease ${record.id} changed meanwhile; retry`);
+    return publicLease(updated);
+  }
+  const extended = await applyExtension(ctx, record, parseDuration(pending.duration), caller.userName, {
+    remove: ['pendingExtension'],
+    timeline: [entry],
+  });
+  await ctx.events.publish(
+    DetailType.Approved,
+    eventDetail(record, at, { approver: caller.userName, extension: pending.duration }),
+  );
+  return extended;
+}
+
+/** A rejected extension is dropped; the lease keeps its current expiry. */
+async function rejectExtension(ctx: ServiceContext, caller: Caller, record: LeaseRecord, comment?: string) {
+  const pending = record.pendingExtension as NonNullable<LeaseRecord['pendingExtension']>;
+  const at = ctx.now().toISOString();
+  const updated = await ctx.ledger.updateLease(record.id, {
+    from: ['ACTIVE'],
+    remove: ['pendingExtension'],
+    timeline: [
+      {
+        at,
+        type: 'REJECTED',
+        actor: caller.userName,
+        detail: { extension: pending.duration, ...(comment ? { comment } : {}) },
+      },
+    ],
+    condition: { expression: 'attribute_exists(pendingExtension)', values: {} },
+  });
+  if (!updated) throw new ConflictError(`lease ${record.id} has no extension waiting any more`);
+  await ctx.events.publish(
+    DetailType.Rejected,
+    eventDetail(record, at, { approver: caller.userName, extension: pending.duration }),
+  );
+  return publicLease(updated);
 }

@@ -1,12 +1,12 @@
 import type { Caller } from '../adapters/directory.ts';
 import { addSeconds, formatDuration, parseDuration, secondsUntil } from '../core/duration.ts';
 import { ConflictError, ForbiddenError, ValidationError } from '../core/errors.ts';
-import { type Lease, publicLease } from '../core/lease.ts';
+import { type Lease, type LeaseRecord, publicLease, type TimelineEntry } from '../core/lease.ts';
 import { DetailType } from '../core/lease-status.ts';
 import { findRule, isAdmin } from '../core/policy.ts';
 import type { ServiceContext } from './context.ts';
 import { awaitToken } from './decisions.ts';
-import { loadLease } from './requests.ts';
+import { eventDetail, loadLease } from './requests.ts';
 import { ExtendBody, parseBody, RevokeBody } from './schemas.ts';
 
 /**
@@ -100,8 +100,45 @@ export async function extendLease(
     );
   }
   if (rule.approval !== 'none') {
-    throw new ConflictError(`rule ${rule.id} requires approval; extending it needs a new request`);
+    // Same approvers, same quorum as the request: the extension waits for them; access goes on
+    // until the current expiry meanwhile.
+    if (record.pendingExtension)
+      throw new ConflictError(`lease ${id} already has an extension waiting for approval`);
+    const at = ctx.now().toISOString();
+    const pendingExtension = { duration: formatDuration(added), requestedAt: at, approvals: [] };
+    const waiting = await ctx.ledger.updateLease(id, {
+      from: ['ACTIVE'],
+      set: { pendingExtension },
+      timeline: [
+        {
+          at,
+          type: 'APPROVAL_REQUESTED',
+          actor: caller.userName,
+          detail: { extension: pendingExtension.duration },
+        },
+      ],
+      condition: { expression: 'attribute_not_exists(pendingExtension)', values: {} },
+    });
+    if (!waiting) throw new ConflictError(`lease ${id} changed meanwhile; retry`);
+    await ctx.events.publish(
+      DetailType.ApprovalRequested,
+      eventDetail(waiting, at, { extension: pendingExtension.duration, approvers: waiting.approvers }),
+    );
+    return publicLease(waiting);
   }
+  return applyExtension(ctx, record, added, caller.userName);
+}
+
+/** Moves the workflow's expiry by `added` seconds and records it. */
+export async function applyExtension(
+  ctx: ServiceContext,
+  record: LeaseRecord,
+  added: number,
+  actor: string,
+  extra: { remove?: string[]; timeline?: TimelineEntry[] } = {},
+): Promise<Lease> {
+  const id = record.id;
+  const total = record.durationSeconds + added;
   const holding = await awaitToken(ctx, id, 'HOLD', record);
   const expiresAt = addSeconds(holding.expiresAt ?? ctx.now().toISOString(), added);
   // The workflow first: if the lease is already ending (or another extension used this token),
@@ -115,8 +152,10 @@ export async function extendLease(
   const at = ctx.now().toISOString();
   const extended = await ctx.ledger.updateLease(id, {
     set: { expiresAt, duration: formatDuration(total), durationSeconds: total },
+    remove: extra.remove ?? [],
     timeline: [
-      { at, type: 'EXTENDED', actor: caller.userName, detail: { added: formatDuration(added), expiresAt } },
+      ...(extra.timeline ?? []),
+      { at, type: 'EXTENDED', actor, detail: { added: formatDuration(added), expiresAt } },
     ],
   });
   if (!extended) throw new ConflictError(`lease ${id} disappeared`);

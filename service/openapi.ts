@@ -4,6 +4,13 @@ import type { Lease } from '../core/lease.ts';
 import { LEASE_STATUSES, TIMELINE_TYPES } from '../core/lease-status.ts';
 import { CreateLeaseBody, DecisionBody, ExtendBody, RevokeBody } from './schemas.ts';
 
+const ApprovalSchema = z.object({
+  userName: z.string(),
+  decision: z.enum(['APPROVED', 'REJECTED']),
+  comment: z.string().optional(),
+  at: z.string(),
+});
+
 /** The lease as the API returns it; the compile-time checks below keep it equal to `Lease`. */
 export const LeaseSchema = z
   .object({
@@ -18,14 +25,7 @@ export const LeaseSchema = z
     ticket: z.string().optional(),
     ruleId: z.string(),
     approvalRequired: z.boolean(),
-    approvals: z.array(
-      z.object({
-        userName: z.string(),
-        decision: z.enum(['APPROVED', 'REJECTED']),
-        comment: z.string().optional(),
-        at: z.string(),
-      }),
-    ),
+    approvals: z.array(ApprovalSchema),
     requestedAt: z.string(),
     startAt: z.string().optional(),
     grantedAt: z.string().optional(),
@@ -37,6 +37,9 @@ export const LeaseSchema = z
       createRequestId: z.string().optional(),
       deleteRequestId: z.string().optional(),
     }),
+    pendingExtension: z
+      .object({ duration: z.string(), requestedAt: z.string(), approvals: z.array(ApprovalSchema) })
+      .optional(),
     timeline: z.array(
       z.object({
         at: z.string(),

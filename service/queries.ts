@@ -47,18 +47,21 @@ export async function listLeases(ctx: ServiceContext, caller: Caller, query: Que
   return { items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
 }
 
-/** GET /approvals: pending leases the caller may decide and has not decided yet. */
+/** GET /approvals: requests and extensions the caller may decide and has not decided yet. */
 export async function pendingApprovals(ctx: ServiceContext, caller: Caller): Promise<Lease[]> {
   const waiting: Lease[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await ctx.ledger.queryLeases('byStatus', 'PENDING_APPROVAL', 100, nextToken);
-    for (const lease of page.items) {
-      if (lease.requester.userId === caller.userId || !isApprover(lease.approvers, caller)) continue;
-      if (lease.approvals.some((a) => a.userName === caller.userName)) continue;
-      waiting.push(publicLease(lease));
-    }
-    nextToken = page.nextToken;
-  } while (nextToken);
+  for (const status of ['PENDING_APPROVAL', 'ACTIVE'] as const) {
+    let nextToken: string | undefined;
+    do {
+      const page = await ctx.ledger.queryLeases('byStatus', status, 100, nextToken);
+      for (const lease of page.items) {
+        if (lease.requester.userId === caller.userId || !isApprover(lease.approvers, caller)) continue;
+        const decided = status === 'ACTIVE' ? lease.pendingExtension?.approvals : lease.approvals;
+        if (!decided || decided.some((a) => a.userName === caller.userName)) continue;
+        waiting.push(publicLease(lease));
+      }
+      nextToken = page.nextToken;
+    } while (nextToken);
+  }
   return waiting;
 }
