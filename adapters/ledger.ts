@@ -6,9 +6,9 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { ValidationError } from '../core/errors.ts';
 import type { LeaseRecord, TimelineEntry } from '../core/lease.ts';
 import type { LeaseStatus } from '../core/lease-status.ts';
-import { ValidationError } from '../core/errors.ts';
 import { leaseKey, TUPLE_SK } from '../core/ledger-keys.ts';
 
 /** The tool's knowledge of one (principal, account, permission set): who holds it, is it ours. */
@@ -284,7 +284,11 @@ export class Ledger {
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
       const out = await this.ddb.send(
-        new GetCommand({ TableName: this.tableName, Key: { pk: `CLIENT#${key}`, sk: 'CLIENT' }, ConsistentRead: true }),
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: `CLIENT#${key}`, sk: 'CLIENT' },
+          ConsistentRead: true,
+        }),
       );
       return out.Item as { leaseId: string; fingerprint: string };
     }

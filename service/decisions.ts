@@ -44,8 +44,9 @@ async function loadForDecision(ctx: ServiceContext, caller: Caller, id: string, 
   if (record.requester.userId === caller.userId) {
     throw new ForbiddenError('nobody approves or rejects their own lease');
   }
-  // Groups come from the directory at this moment, not from when the lease was requested.
-  if (!isApprover(record.approvers, caller)) {
+  // Groups come from the directory at this moment, not from when the lease was requested (nor
+  // from a cached copy of the caller).
+  if (!isApprover(record.approvers, await ctx.directory.resolve(caller.userName))) {
     throw new ForbiddenError(`${caller.userName} is not an approver for rule ${record.ruleId}`);
   }
   const extension = record.status === 'ACTIVE' && record.pendingExtension !== undefined;

@@ -1,10 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CachedDirectory } from '../../adapters/cached-directory.ts';
 import { InstanceCatalog } from '../../adapters/catalog.ts';
-import { createClients } from '../../adapters/clients.ts';
+import { clientConfig, createClients } from '../../adapters/clients.ts';
 import { Directory } from '../../adapters/directory.ts';
 import { Engine, EventPublisher } from '../../adapters/engine.ts';
 import { Ledger } from '../../adapters/ledger.ts';
+import { Organization } from '../../adapters/organization.ts';
 import { sessionNameFromCallerArn } from '../../core/caller-arn.ts';
 import { loadPolicy } from '../../core/policy.ts';
 import type { ServiceContext } from '../../service/context.ts';
@@ -31,9 +33,10 @@ const engine = new Engine(aws.sfn, env.STATE_MACHINE_ARN);
 const events = new EventPublisher(aws.events, env.EVENT_BUS_NAME);
 const catalog = new InstanceCatalog(aws.ssoAdmin, env.INSTANCE_ARN);
 const directory = new Directory(aws.identityStore, env.IDENTITY_STORE_ID);
-// Only the caller's own lookup is cached; decisions re-read approvers' groups from `directory`.
+// The caller's own lookup is cached; approve/reject re-read the approver's groups from `directory`.
 const callers = new CachedDirectory(directory);
 const now = () => new Date();
+const organization = new Organization(new OrganizationsClient(clientConfig({ region: env.AWS_REGION })));
 
 const ctx: ServiceContext = {
   ledger,
@@ -46,6 +49,10 @@ const ctx: ServiceContext = {
   now,
   // API Gateway gives up after 29 s; waiting for the workflow's next token must end well before.
   tokenWaitMs: 10_000,
+  // Only policies that name OUs need the organization's tree.
+  ...(policy.rules.some((rule) => (rule.ous ?? []).length > 0)
+    ? { organization: () => organization.tree() }
+    : {}),
 };
 const api: ApiDeps = {
   ctx,

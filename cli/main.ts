@@ -1,0 +1,177 @@
+import { type CommandName, type Globals, parseCommandLine, UsageError, usage } from './args.ts';
+import { ApiClient, ApiError, type ApiReply } from './client.ts';
+import { EXIT, exitCodeFor, isCredentialsError } from './exit-codes.ts';
+import {
+  eligibilityTable,
+  json,
+  type LeaseView,
+  leaseDetail,
+  leaseTable,
+  type MeView,
+  meDetail,
+  type RuleView,
+} from './format.ts';
+import { signingRegion, sigV4Signer } from './sign.ts';
+
+export interface Io {
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** For tests: replaces global fetch. */
+  fetch?: typeof fetch;
+}
+
+type Flags = Record<string, string | boolean | undefined>;
+type Show = (value: unknown) => string;
+
+const str = (flags: Flags, name: string): string | undefined => {
+  const v = flags[name];
+  return typeof v === 'string' ? v : undefined;
+};
+
+/** Drops undefined members so the API sees only what the user gave. */
+const defined = (o: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+const parseJsonPages = <T>(replies: ApiReply[]): T[] => replies.flatMap((r) => JSON.parse(r.text) as T[]);
+
+/** Concatenates CSV pages, keeping only the first page's header line. */
+export const joinCsvPages = (texts: readonly string[]): string =>
+  texts
+    .map((t, i) => (i === 0 ? t : t.slice(t.indexOf('\n') + 1)))
+    .map((t) => (t.endsWith('\n') || t === '' ? t : `${t}\n`))
+    .join('');
+
+async function makeClient(globals: Globals, io: Io): Promise<ApiClient> {
+  const base = { apiUrl: globals.apiUrl, ...(io.fetch ? { fetch: io.fetch } : {}) };
+  if (globals.user) return new ApiClient({ ...base, user: globals.user });
+  const region = signingRegion(globals.apiUrl, globals.region, io.env);
+  if (!region) throw new UsageError('no signing region: pass --region or set AWS_REGION');
+  const signer = await sigV4Signer({ region, ...(globals.profile ? { profile: globals.profile } : {}) });
+  return new ApiClient({ ...base, signer });
+}
+
+async function execute(
+  command: CommandName,
+  id: string | undefined,
+  flags: Flags,
+  client: ApiClient,
+  table: boolean,
+): Promise<string> {
+  const lease: Show = (v) => (table ? leaseDetail(v as LeaseView) : json(v));
+  const leases: Show = (v) => (table ? leaseTable(v as LeaseView[]) : json(v));
+  const path = `/leases/${encodeURIComponent(id ?? '')}`;
+  switch (command) {
+    case 'whoami': {
+      const me = await client.json<MeView>('GET', '/me');
+      return table ? meDetail(me) : json(me);
+    }
+    case 'eligibility': {
+      const rules = await client.json<RuleView[]>('GET', '/eligibility');
+      return table ? eligibilityTable(rules) : json(rules);
+    }
+    case 'request':
+      return lease(
+        await client.json('POST', '/leases', {
+          body: defined({
+            accountId: str(flags, 'account'),
+            permissionSet: str(flags, 'permission-set'),
+            duration: str(flags, 'duration'),
+            justification: str(flags, 'justification'),
+            ticket: str(flags, 'ticket'),
+            startAt: str(flags, 'start-at'),
+            clientToken: str(flags, 'client-token'),
+          }),
+        }),
+      );
+    case 'list':
+      return leases(
+        parseJsonPages(
+          await client.pages('/leases', {
+            status: str(flags, 'status'),
+            mine: flags.mine === true ? 'true' : undefined,
+            principal: str(flags, 'principal'),
+          }),
+        ),
+      );
+    case 'show':
+      return lease(await client.json('GET', path));
+    case 'approve':
+    case 'reject':
+      return lease(
+        await client.json('POST', `${path}/${command}`, {
+          body: defined({ comment: str(flags, 'comment') }),
+        }),
+      );
+    case 'revoke':
+      return lease(
+        await client.json('POST', `${path}/revoke`, { body: defined({ reason: str(flags, 'reason') }) }),
+      );
+    case 'extend':
+      return lease(
+        await client.json('POST', `${path}/extend`, { body: { duration: str(flags, 'duration') } }),
+      );
+    case 'approvals':
+      return leases(await client.json('GET', '/approvals'));
+    case 'audit': {
+      const format = str(flags, 'format') ?? 'json';
+      const replies = await client.pages('/audit', {
+        principal: str(flags, 'principal'),
+        accountId: str(flags, 'account'),
+        permissionSet: str(flags, 'permission-set'),
+        from: str(flags, 'from'),
+        to: str(flags, 'to'),
+        format,
+      });
+      // CSV and JSON Lines are already the export the user asked for: printed as they come.
+      if (format === 'csv') return joinCsvPages(replies.map((r) => r.text)).replace(/\n$/, '');
+      if (format === 'jsonl')
+        return replies
+          .map((r) => r.text.replace(/\n$/, ''))
+          .filter(Boolean)
+          .join('\n');
+      return leases(parseJsonPages(replies));
+    }
+  }
+}
+
+/** Runs one CLI invocation; returns the process exit code. Never throws. */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(argv, io.env);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    io.stderr(`error: ${message}\n\n${usage()}`);
+    return EXIT.USAGE;
+  }
+  if (parsed.kind === 'help') {
+    io.stdout(usage(parsed.command));
+    return EXIT.OK;
+  }
+  try {
+    const client = await makeClient(parsed.globals, io);
+    const text = await execute(
+      parsed.command,
+      parsed.id,
+      parsed.flags,
+      client,
+      parsed.globals.output === 'table',
+    );
+    if (text) io.stdout(text.endsWith('\n') ? text : `${text}\n`);
+    return EXIT.OK;
+  } catch (err) {
+    io.stderr(`${errorMessage(err, parsed.globals)}\n`);
+    if (err instanceof UsageError) io.stderr(`\n${usage(parsed.command)}`);
+    return exitCodeFor(err);
+  }
+}
+
+export function errorMessage(err: unknown, globals?: Pick<Globals, 'profile'>): string {
+  if (err instanceof ApiError) return `error: ${err.message}`;
+  if (isCredentialsError(err)) {
+    const login = globals?.profile ? `aws sso login --profile ${globals.profile}` : 'aws sso login';
+    return `error: no usable AWS credentials to sign the request (${(err as Error).message}); run \`${login}\`, or pass --user for the local runtime`;
+  }
+  return `error: ${err instanceof Error ? err.message : String(err)}`;
+}
