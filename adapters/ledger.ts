@@ -319,7 +319,8 @@ export class Ledger {
       await this.ddb.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: `DRIFT#${key}`, sk: 'FINDING', kind: 'drift', ...finding },
+          // `kind` is the item type in this table; the finding's own kind is kept as findingKind.
+          Item: { ...finding, findingKind: finding.kind, pk: `DRIFT#${key}`, sk: 'FINDING', kind: 'drift' },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

@@ -129,3 +129,37 @@ export const toCsv = (leases: readonly Lease[]): string => {
 
 export const toJsonLines = (leases: readonly Lease[]): string =>
   leases.map((l) => `${JSON.stringify(l)}\n`).join('');
+
+export interface DriftFinding {
+  at: string;
+  kind: 'OUT_OF_BAND' | 'ORPHANED';
+  source: 'CLOUDTRAIL' | 'RECONCILER';
+  accountId: string;
+  permissionSet: string;
+  principal: { type: string; id: string; userName?: string };
+  eventId?: string;
+  leaseId?: string;
+  requestId?: string;
+}
+
+/** GET /audit/drift: what the reconciler (and later the CloudTrail correlator) found, newest first. */
+export async function driftFindings(
+  ctx: ServiceContext,
+  caller: Caller,
+  query: Query,
+): Promise<DriftFinding[]> {
+  checkOverseer(ctx, caller);
+  const from = instant(query, 'from');
+  const to = instant(query, 'to');
+  type Stored = Omit<DriftFinding, 'kind'> & {
+    pk: string;
+    sk: string;
+    kind: string;
+    findingKind: DriftFinding['kind'];
+  };
+  const items = await ctx.ledger.scanKind<Stored>('drift');
+  return items
+    .filter((f) => (!from || f.at >= from) && (!to || f.at <= to))
+    .sort((a, b) => b.at.localeCompare(a.at))
+    .map(({ pk: _pk, sk: _sk, kind: _item, findingKind, ...finding }) => ({ ...finding, kind: findingKind }));
+}

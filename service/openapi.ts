@@ -213,6 +213,29 @@ export const openApiDocument = () => {
           },
         },
       },
+      '/audit/drift': {
+        get: {
+          requestParams: { query: z.object({ from: z.string().optional(), to: z.string().optional() }) },
+          responses: {
+            '200': json(
+              z.array(
+                z.object({
+                  at: z.string(),
+                  kind: z.enum(['OUT_OF_BAND', 'ORPHANED']),
+                  source: z.enum(['CLOUDTRAIL', 'RECONCILER']),
+                  accountId: z.string(),
+                  permissionSet: z.string(),
+                  principal: z.object({ type: z.string(), id: z.string(), userName: z.string().optional() }),
+                  eventId: z.string().optional(),
+                  leaseId: z.string().optional(),
+                }),
+              ),
+              'Drift findings, newest first',
+            ),
+            ...errors,
+          },
+        },
+      },
       '/admin/reconcile': {
         post: {
           responses: {

@@ -39,6 +39,11 @@ export async function requestLease(
     // A start in the past or right now is simply "now".
     if (ahead > 1) startAt = start.toISOString();
   }
+  // An unknown permission set is a typo (400), not a refusal (403): check it before the policy.
+  const permissionSetArn = await ctx.catalog.permissionSetArn(input.permissionSet);
+  if (!permissionSetArn) {
+    throw new ValidationError('permissionSet', `unknown permission set ${input.permissionSet}`);
+  }
   const tree = await ctx.organization?.();
   const decision = evaluateRequest(ctx.policy, caller, {
     accountId: input.accountId,
@@ -46,9 +51,6 @@ export async function requestLease(
     durationSeconds,
     accountOus: tree?.ousOf(input.accountId) ?? [],
   });
-  const permissionSetArn = await ctx.catalog.permissionSetArn(input.permissionSet);
-  if (!permissionSetArn)
-    throw new ValidationError('permissionSet', `unknown permission set ${input.permissionSet}`);
 
   const id = newLeaseId(now);
   if (input.clientToken) {

@@ -1,7 +1,7 @@
 import type { Caller } from '../../adapters/directory.ts';
 import { ForbiddenError, NotFoundError, toErrorBody, UnauthorizedError } from '../../core/errors.ts';
 import { isAdmin } from '../../core/policy.ts';
-import { auditTrail, toCsv, toJsonLines } from '../../service/audit.ts';
+import { auditTrail, driftFindings, toCsv, toJsonLines } from '../../service/audit.ts';
 import type { ServiceContext } from '../../service/context.ts';
 import { approveLease, rejectLease } from '../../service/decisions.ts';
 import { extendLease, revokeLease } from '../../service/lifecycle.ts';
@@ -60,6 +60,11 @@ const ROUTES: [string, RegExp, Handler][] = [
     },
   ],
   ['GET', /^\/approvals$/, async ({ ctx }, caller) => ok(await pendingApprovals(ctx, caller))],
+  [
+    'GET',
+    /^\/audit\/drift$/,
+    async ({ ctx }, caller, _p, _b, query) => ok(await driftFindings(ctx, caller, query)),
+  ],
   [
     'GET',
     /^\/audit$/,

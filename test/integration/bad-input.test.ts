@@ -18,6 +18,7 @@ describe.concurrent('a request the API refuses', () => {
     ['an empty justification', { ...VALID, justification: '' }, 400, 'justification'],
     ['an unknown field', { ...VALID, role: 'admin' }, 400, 'role'],
     ['a start time without a time zone', { ...VALID, startAt: '2030-01-01T10:00:00' }, 400, 'startAt'],
+    ['an unknown permission set', { ...VALID, permissionSet: 'NoSuchSet' }, 400, 'permissionSet'],
     ['a protected account', { ...VALID, accountId: '999999999999' }, 403, undefined],
     ['an account no rule covers', { ...VALID, accountId: '555555555555' }, 403, undefined],
   ])('%s', async (_name, body, status, field) => {

@@ -20,6 +20,7 @@ describe('the OpenAPI document', () => {
         '/admin/reconcile',
         '/approvals',
         '/audit',
+        '/audit/drift',
         '/eligibility',
         '/healthz',
         '/leases',
