@@ -4,6 +4,7 @@ import { ConflictError, ForbiddenError } from '../core/errors.ts';
 import { type Lease, type LeaseRecord, publicLease } from '../core/lease.ts';
 import { DetailType } from '../core/lease-status.ts';
 import { isApprover } from '../core/policy.ts';
+import { quorumReached } from '../core/quorum.ts';
 import type { ServiceContext } from './context.ts';
 import { applyExtension } from './lifecycle.ts';
 import { eventDetail, loadLease } from './requests.ts';
@@ -70,8 +71,6 @@ export async function approveLease(
   }
   // The approval that completes the quorum releases the workflow, so its task token must be there
   // before anything is recorded: a timeout then leaves the lease exactly as it was.
-  const completes = record.approvals.length + 1 >= record.required;
-  const waiting = completes ? await awaitToken(ctx, id, 'APPROVAL', record) : undefined;
   const at = ctx.now().toISOString();
   const approval = {
     userName: caller.userName,
@@ -79,6 +78,12 @@ export async function approveLease(
     at,
     ...(comment ? { comment } : {}),
   };
+  const completes = quorumReached(
+    [...record.approvals, approval],
+    record.requester.userName,
+    record.required,
+  );
+  const waiting = completes ? await awaitToken(ctx, id, 'APPROVAL', record) : undefined;
   const next =
     waiting?.startAt && Date.parse(waiting.startAt) > ctx.now().getTime() ? 'SCHEDULED' : 'GRANTING';
   const updated = await ctx.ledger.updateLease(id, {
@@ -158,7 +163,7 @@ async function approveExtension(ctx: ServiceContext, caller: Caller, record: Lea
     actor: caller.userName,
     detail: { extension: pending.duration },
   };
-  if (pending.approvals.length + 1 < record.required) {
+  if (!quorumReached([...pending.approvals, approval], record.requester.userName, record.required)) {
     const updated = await ctx.ledger.updateLease(record.id, {
       from: ['ACTIVE'],
       set: { 'pendingExtension.approvals': [...pending.approvals, approval] },

@@ -33,6 +33,7 @@ describe.concurrent('reading leases', () => {
       'crowded',
       'gated',
       'gated-quick-timeout',
+      'quorum',
     ]);
     expect(tester.body.find((r) => r.ruleId === 'gated')).toMatchObject({
       accounts: ['222222222222'],
