@@ -2,16 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { InstanceCatalog } from '../adapters/catalog.ts';
 import { createClients } from '../adapters/clients.ts';
-import { Directory } from '../adapters/directory.ts';
-import { Engine, EventPublisher } from '../adapters/engine.ts';
-import { Ledger } from '../adapters/ledger.ts';
 import { loadPolicy } from '../core/policy.ts';
 import type { EngineEvent } from '../core/projection.ts';
 import { writeLedger } from '../lambdas/ledger-writer/writer.ts';
-import { reconcile } from '../lambdas/reconciler/reconciler.ts';
-import type { ServiceContext } from '../service/context.ts';
+import { compose } from '../service/compose.ts';
 import { drainQueue } from './drain.ts';
 import { startEmulator } from './emulator.ts';
 import { provision } from './provision.ts';
@@ -65,22 +60,8 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
     const aws = createClients({ region: REGION, endpoint: emulator.endpoint });
     const stack = await provision(aws, REGION, seed);
     const logger = new Logger({ serviceName: 'idc-lease-local', logLevel: opts.logLevel ?? 'WARN' });
-    const ledger = new Ledger(aws.ddb, stack.tableName);
-    const engine = new Engine(aws.sfn, stack.stateMachineArn);
-    const events = new EventPublisher(aws.events, stack.eventBusName);
-    const directory = new Directory(aws.identityStore, stack.identityStoreId);
-    const catalog = new InstanceCatalog(aws.ssoAdmin, stack.instanceArn);
-    const ctx: ServiceContext = {
-      ledger,
-      engine,
-      events,
-      directory,
-      catalog,
-      policy,
-      logger,
-      now: () => new Date(),
-      tokenWaitMs: 10_000,
-    };
+    const { ctx, reconcile: reconcileNow } = compose(aws, stack, policy, logger);
+    const { ledger, engine, directory } = ctx;
 
     const writer = drainQueue(
       aws.sqs,
@@ -101,18 +82,6 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
       userIds: { ...stack.userIds },
       permissionSets: { ...stack.permissionSets },
     };
-    const reconcileNow = () =>
-      reconcile({
-        ledger,
-        engine,
-        events,
-        ssoAdmin: aws.ssoAdmin,
-        instanceArn: stack.instanceArn,
-        catalog,
-        policy,
-        logger,
-        now: () => new Date(),
-      });
     const server: Server = await startServer(
       { ctx, reconcile: reconcileNow },
       directory,
