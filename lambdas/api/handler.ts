@@ -4,34 +4,17 @@ import { CachedDirectory } from '../../adapters/cached-directory.ts';
 import { clientConfig, createClients } from '../../adapters/clients.ts';
 import { Organization } from '../../adapters/organization.ts';
 import { sessionNameFromCallerArn } from '../../core/caller-arn.ts';
-import { loadPolicy } from '../../core/policy.ts';
 import { compose } from '../../service/compose.ts';
-import { requireEnv } from '../env.ts';
+import { deploymentFromEnv } from '../env.ts';
 import { type GatewayResult, handleGatewayEvent } from './gateway.ts';
 import { route } from './router.ts';
 
-const env = requireEnv([
-  'AWS_REGION',
-  'LEDGER_TABLE',
-  'STATE_MACHINE_ARN',
-  'EVENT_BUS_NAME',
-  'INSTANCE_ARN',
-  'IDENTITY_STORE_ID',
-  'ACCESS_POLICY',
-]);
+const { region, resources, policy } = deploymentFromEnv();
 const logger = new Logger({ serviceName: 'idc-lease-api' });
-// The policy is part of the deployment (validated at synth); a broken one fails the cold start.
-const policy = loadPolicy(JSON.parse(env.ACCESS_POLICY), 'ACCESS_POLICY');
-const organization = new Organization(new OrganizationsClient(clientConfig({ region: env.AWS_REGION })));
+const organization = new Organization(new OrganizationsClient(clientConfig({ region })));
 const api = compose(
-  createClients({ region: env.AWS_REGION }),
-  {
-    tableName: env.LEDGER_TABLE,
-    stateMachineArn: env.STATE_MACHINE_ARN,
-    eventBusName: env.EVENT_BUS_NAME,
-    instanceArn: env.INSTANCE_ARN,
-    identityStoreId: env.IDENTITY_STORE_ID,
-  },
+  createClients({ region }),
+  resources,
   policy,
   logger,
   // API Gateway gives up after 29 s; waiting for the workflow's next token must end well before.

@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const policy = readFileSync(
+  fileURLToPath(new URL('../../policies/access.example.json', import.meta.url)),
+  'utf8',
+);
+
+describe('the deployed entry points', () => {
+  it('wire from their environment and answer without touching AWS where no AWS call is needed', async () => {
+    // Prepare: the environment the stack gives them (no call below reaches these resources)
+    Object.assign(process.env, {
+      AWS_REGION: 'eu-west-1',
+      LEDGER_TABLE: 'ledger',
+      STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:idc-lease',
+      EVENT_BUS_NAME: 'idc-lease',
+      INSTANCE_ARN: 'arn:aws:sso:::instance/ssoins-0123456789abcdef',
+      IDENTITY_STORE_ID: 'd-0123456789',
+      ACCESS_POLICY: policy,
+    });
+
+    // Act
+    const { handler } = await import('../../lambdas/api/handler.ts');
+    await import('../../lambdas/reconciler/handler.ts');
+    const health = await handler({ httpMethod: 'GET', path: '/healthz', requestContext: {} });
+    const headerOnly = await handler({
+      httpMethod: 'GET',
+      path: '/me',
+      headers: { 'X-Lease-User': 'alice' },
+      requestContext: { identity: {} },
+    });
+
+    // Assess
+    expect(health.statusCode).toBe(200);
+    expect(JSON.parse(health.body)).toEqual({ status: 'ok' });
+    expect(headerOnly.statusCode).toBe(401);
+  });
+});
