@@ -66,7 +66,9 @@ export function project(event: EngineEvent): LedgerChange | null {
     case DetailType.ApprovalTimedOut:
       return change({
         status: 'APPROVAL_TIMED_OUT',
-        from: ['PENDING_APPROVAL'],
+        // The workflow is the authority: an approval that raced the timeout moved the record on
+        // (GRANTING or SCHEDULED) but never reached the workflow.
+        from: ['PENDING_APPROVAL', 'GRANTING', 'SCHEDULED'],
         set: { endedAt: at },
         remove: ['taskToken', 'tokenFor'],
         timeline: [{ at, type: 'APPROVAL_TIMED_OUT' }],

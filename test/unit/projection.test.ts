@@ -95,3 +95,11 @@ describe('project', () => {
     expect(project(event('Lease Ended', { recordedBy: 'reconciler', end: {} }))).toBeNull();
   });
 });
+
+describe('an approval that raced the approval timeout', () => {
+  it('still ends the lease APPROVAL_TIMED_OUT, as the workflow did', () => {
+    const change = project(event('Lease Approval Timed Out', {}));
+    expect(change?.status).toBe('APPROVAL_TIMED_OUT');
+    expect(change?.from).toEqual(expect.arrayContaining(['PENDING_APPROVAL', 'GRANTING', 'SCHEDULED']));
+  });
+});
