@@ -103,7 +103,8 @@ export function project(event: EngineEvent): LedgerChange | null {
       const revokeStartedAt = iso(d.revokeStartedAt);
       return change({
         status: 'ENDED',
-        from: ['ACTIVE', 'REVOKING', 'GRANTING'],
+        // Whatever the record says, an ended workflow ended the lease (events can overtake).
+        from: ['PENDING_APPROVAL', 'SCHEDULED', 'GRANTING', 'ACTIVE', 'REVOKING'],
         set: {
           endReason: endReasonOf(d.end),
           endedAt: at,
