@@ -27,6 +27,8 @@ export interface WorkflowInput {
   grant: { requestId: null; startedAt: null; preExisting: true };
   revoke: { requestId: null; startedAt: null };
   outcome: { failed: false };
+  /** Polls of a joined lease waiting for the first holder's assignment to exist. */
+  joinTries: 0;
 }
 
 /** What the Hold state waits with; an extension sends a new one as the task's output. */

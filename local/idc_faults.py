@@ -138,7 +138,28 @@ class IdentityCenterFaults:
             return self.start_async(environ, start_response, action, params, rule, now)
         if action in ("DescribeAccountAssignmentCreationStatus", "DescribeAccountAssignmentDeletionStatus"):
             return self.describe_async(environ, start_response, action, params)
+        if action == "ListAccountAssignments":
+            return self.list_assignments(environ, start_response)
         return self.app(environ, start_response)
+
+    def list_assignments(self, environ, start_response):  # type: ignore[no-untyped-def]
+        # An assignment whose creation is still IN_PROGRESS is not listed yet, as in AWS.
+        body, code = self.forward(environ)
+        if code != 200:
+            return self.respond(start_response, code, body, body.get("__type"))
+        now = time.time()
+        with self.lock:
+            pending = {
+                (r["status"].get("TargetId"), r["status"].get("PermissionSetArn"), r["status"].get("PrincipalId"))
+                for r in self.requests.values()
+                if r["kind"] == "create" and not r["failed"] and (r["polls"] > 0 or r["doneAt"] > now)
+            }
+        if pending:
+            body["AccountAssignments"] = [
+                a for a in body.get("AccountAssignments", [])
+                if (a.get("AccountId"), a.get("PermissionSetArn"), a.get("PrincipalId")) not in pending
+            ]
+        return self.respond(start_response, 200, body)
 
     def start_async(self, environ, start_response, action, params, rule, now):  # type: ignore[no-untyped-def]
         kind = "create" if action == "CreateAccountAssignment" else "delete"
@@ -152,7 +173,7 @@ class IdentityCenterFaults:
                       "TargetId": params.get("TargetId"), "PermissionSetArn": params.get("PermissionSetArn"),
                       "PrincipalId": params.get("PrincipalId"), "PrincipalType": params.get("PrincipalType")}
         else:
-            status, code = self.forward(environ, key)
+            status, code = self.forward(environ)
             if code != 200:
                 return self.respond(start_response, code, status, status.get("__type"))
             status = status[key]
@@ -188,7 +209,7 @@ class IdentityCenterFaults:
                 return self.respond(start_response, 200, {key: status})
         return self.app(environ, start_response)
 
-    def forward(self, environ, key):  # type: ignore[no-untyped-def]
+    def forward(self, environ):  # type: ignore[no-untyped-def]
         captured: dict = {}
 
         def capture(status, headers, exc_info=None):  # type: ignore[no-untyped-def]

@@ -123,6 +123,7 @@ export async function requestLease(
     grant: { requestId: null, startedAt: null, preExisting: true },
     revoke: { requestId: null, startedAt: null },
     outcome: { failed: false },
+    joinTries: 0,
   };
   try {
     await ctx.engine.start(workflow);
