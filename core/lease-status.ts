@@ -53,6 +53,10 @@ export function canTransition(from: LeaseStatus, to: LeaseStatus): boolean {
   return TRANSITIONS[from].includes(to);
 }
 
+/** The statuses a lease may be in for the API to move it to `to` (the ledger write's condition). */
+export const sourcesOf = (to: LeaseStatus): LeaseStatus[] =>
+  LEASE_STATUSES.filter((from) => canTransition(from, to));
+
 const RECONCILER_ENDABLE: ReadonlySet<LeaseStatus> = new Set<LeaseStatus>([
   'ACTIVE',
   'GRANTING',

@@ -69,8 +69,6 @@ export async function approveLease(
   if (record.approvals.some((a) => a.userName === caller.userName)) {
     throw new ConflictError(`${caller.userName} already approved lease ${id}`);
   }
-  // The approval that completes the quorum releases the workflow, so its task token must be there
-  // before anything is recorded: a timeout then leaves the lease exactly as it was.
   const at = ctx.now().toISOString();
   const approval = {
     userName: caller.userName,
@@ -83,6 +81,8 @@ export async function approveLease(
     record.requester.userName,
     record.required,
   );
+  // The approval that completes the quorum releases the workflow, so its task token must be there
+  // before anything is recorded: a timeout then leaves the lease exactly as it was.
   const waiting = completes ? await awaitToken(ctx, id, 'APPROVAL', record) : undefined;
   const next =
     waiting?.startAt && Date.parse(waiting.startAt) > ctx.now().getTime() ? 'SCHEDULED' : 'GRANTING';

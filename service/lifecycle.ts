@@ -2,7 +2,7 @@ import type { Caller } from '../adapters/directory.ts';
 import { addSeconds, formatDuration, parseDuration, secondsUntil } from '../core/duration.ts';
 import { ConflictError, ForbiddenError, ValidationError } from '../core/errors.ts';
 import { type Lease, type LeaseRecord, publicLease, type TimelineEntry } from '../core/lease.ts';
-import { DetailType } from '../core/lease-status.ts';
+import { DetailType, sourcesOf } from '../core/lease-status.ts';
 import { findRule, isAdmin } from '../core/policy.ts';
 import type { ServiceContext } from './context.ts';
 import { awaitToken } from './decisions.ts';
@@ -57,7 +57,7 @@ export async function revokeLease(
     case 'ACTIVE': {
       const revoking = await ctx.ledger.updateLease(id, {
         status: 'REVOKING',
-        from: ['GRANTING', 'ACTIVE'],
+        from: sourcesOf('REVOKING'),
         timeline: [{ at, type: 'REVOKE_REQUESTED', actor: caller.userName, detail }],
       });
       if (!revoking) throw new ConflictError(`lease ${id} changed meanwhile; retry`);
