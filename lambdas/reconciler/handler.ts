@@ -2,14 +2,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createClients } from '../../adapters/clients.ts';
 import { compose } from '../../service/compose.ts';
 import { deploymentFromEnv } from '../env.ts';
+import { reconcileOnTrigger } from './on-trigger.ts';
 import type { ReconcileReport } from './reconciler.ts';
 
 const { region, resources, policy } = deploymentFromEnv();
 const logger = new Logger({ serviceName: 'idc-lease-reconciler' });
 const { reconcile } = compose(createClients({ region }), resources, policy, logger);
 
-/** Runs on a schedule, and when a lease execution ends ABORTED, FAILED or TIMED_OUT. */
-export const handler = async (): Promise<ReconcileReport> => {
-  logger.resetKeys();
-  return reconcile();
-};
+/** Runs on a schedule, when a lease execution ends ABORTED, FAILED or TIMED_OUT, and for the API. */
+export const handler = async (event: unknown): Promise<ReconcileReport> =>
+  reconcileOnTrigger({ reconcile, logger }, event);
