@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Lease statuses, timeline entry types and event names, exactly as the CONTRACT spells them. */
 

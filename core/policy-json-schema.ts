@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PolicySchema } from './policy-schema.ts';
 
 /** JSON Schema of a policy file as written (before defaults), generated from `PolicySchema`. */

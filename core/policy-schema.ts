@@ -1,4 +1,5 @@
-import { type ZodError, z } from 'zod';
+import type { ZodError } from 'zod';
+import * as z from 'zod';
 import { parseDuration } from './duration.ts';
 import { ValidationError } from './errors.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { createDocument } from 'zod-openapi';
 import type { Lease } from '../core/lease.ts';
 import { LEASE_STATUSES, TIMELINE_TYPES } from '../core/lease-status.ts';

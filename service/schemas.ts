@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../core/errors.ts';
 
 /** Request bodies of the CONTRACT's routes. Unknown fields are refused, naming the field. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Caller } from '../../adapters/directory.ts';
 import { toErrorBody, ValidationError } from '../../core/errors.ts';
 import type { ApiRequest, ApiResponse } from './router.ts';

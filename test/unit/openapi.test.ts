@@ -1,7 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../service/openapi.ts';
 
 describe('the OpenAPI document', () => {
+  it('the API serves is generated from the current schemas (npm run openapi)', () => {
+    const served = JSON.parse(readFileSync(new URL('../../service/openapi.json', import.meta.url), 'utf8'));
+    expect(served).toEqual(JSON.parse(JSON.stringify(openApiDocument())));
+  });
+
   it('describes every CONTRACT route implemented so far, with the request schemas the handlers use', () => {
     // Act
     const doc = openApiDocument() as unknown as {
