@@ -36,7 +36,10 @@ export interface LeaseUpdate {
   condition?: { expression: string; values: Record<string, unknown> };
 }
 
-/** Secondary indexes of the ledger table; the stack deploys the same. */
+/** Key attributes of the ledger table (all strings); the stack and the local runtime create it from these. */
+export const LEDGER_KEYS = { partition: 'pk', sort: 'sk', indexSort: 'requestedAt' } as const;
+
+/** Secondary indexes of the ledger table, each sorted by `LEDGER_KEYS.indexSort`; the stack deploys the same. */
 export const LEDGER_INDEXES = [
   { name: 'byRequester', partition: 'requesterId' },
   { name: 'byStatus', partition: 'status' },

@@ -1,11 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const policy = readFileSync(
-  fileURLToPath(new URL('../../policies/access.example.json', import.meta.url)),
-  'utf8',
-);
+const policyFile = fileURLToPath(new URL('../../policies/access.example.json', import.meta.url));
 
 describe('the deployed entry points', () => {
   it('wire from their environment and answer without touching AWS where no AWS call is needed', async () => {
@@ -17,7 +13,7 @@ describe('the deployed entry points', () => {
       EVENT_BUS_NAME: 'idc-lease',
       INSTANCE_ARN: 'arn:aws:sso:::instance/ssoins-0123456789abcdef',
       IDENTITY_STORE_ID: 'd-0123456789',
-      ACCESS_POLICY: policy,
+      ACCESS_POLICY_FILE: policyFile,
     });
 
     // Act

@@ -1,0 +1,79 @@
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IConstruct } from 'constructs';
+import { acknowledgeWildcardResource } from './nag.ts';
+
+/** The resource types each Identity Center action the tool uses is authorized on (all required). */
+const SSO_ACTION_RESOURCES = {
+  'sso:CreateAccountAssignment': ['instance', 'permissionSet', 'account'],
+  'sso:DeleteAccountAssignment': ['instance', 'permissionSet', 'account'],
+  'sso:ListAccountAssignments': ['instance', 'permissionSet', 'account'],
+  'sso:DescribeAccountAssignmentCreationStatus': ['instance'],
+  'sso:DescribeAccountAssignmentDeletionStatus': ['instance'],
+  'sso:ListPermissionSets': ['instance'],
+  'sso:DescribePermissionSet': ['instance', 'permissionSet'],
+} as const;
+
+export type SsoAction = keyof typeof SSO_ACTION_RESOURCES;
+type ResourceKind = (typeof SSO_ACTION_RESOURCES)[SsoAction][number];
+
+export interface IdentityCenterScopeProps {
+  readonly instanceArn: string;
+  /** The permission sets the access policy names; nothing else is ever assigned. */
+  readonly permissionSetArns: readonly string[];
+  /** The accounts the policy names, or `'any'` when it names OUs (resolved at run time). */
+  readonly accounts: readonly string[] | 'any';
+}
+
+/**
+ * The slice of an Identity Center instance this deployment may act on. Grants name the instance,
+ * the policy's permission sets and its accounts as resource ARNs, never `sso:*` or `*`, and never
+ * the `ssoadmin:` prefix CDK writes for SDK tasks (no such IAM service exists).
+ */
+export class IdentityCenterScope {
+  readonly partition: string;
+  readonly wildcardAccounts: boolean;
+  private readonly resources: Record<ResourceKind, string[]>;
+
+  constructor(readonly props: IdentityCenterScopeProps) {
+    const [arn, partition] = /^arn:([a-z-]+):sso:::instance\/[\w.-]+$/.exec(props.instanceArn) ?? [];
+    if (!arn || !partition)
+      throw new Error(`instanceArn: not an Identity Center instance ARN: ${props.instanceArn}`);
+    if (props.permissionSetArns.length === 0)
+      throw new Error('permissionSetArns: empty; the access policy names no permission set to lease');
+    if (props.accounts !== 'any' && props.accounts.length === 0)
+      throw new Error("accounts: empty; give the accounts the policy names, or 'any' for OU rules");
+    this.partition = partition;
+    this.wildcardAccounts = props.accounts === 'any';
+    const accounts = props.accounts === 'any' ? ['*'] : props.accounts;
+    this.resources = {
+      instance: [props.instanceArn],
+      permissionSet: [...props.permissionSetArns],
+      account: accounts.map((account) => `arn:${partition}:sso:::account/${account}`),
+    };
+  }
+
+  /** Adds one statement per group of actions that share resource types. */
+  grant(grantee: IGrantable, ...actions: SsoAction[]): void {
+    const groups = new Map<string, SsoAction[]>();
+    for (const action of actions) {
+      const key = SSO_ACTION_RESOURCES[action].join(',');
+      groups.set(key, [...(groups.get(key) ?? []), action]);
+    }
+    for (const [key, grouped] of groups) {
+      const kinds = key.split(',') as ResourceKind[];
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new PolicyStatement({ actions: grouped, resources: kinds.flatMap((kind) => this.resources[kind]) }),
+      );
+    }
+  }
+
+  /** OU rules leave the account unknown until run time; say so where the wildcard lands. */
+  acknowledgeWildcards(scope: IConstruct): void {
+    if (!this.wildcardAccounts) return;
+    acknowledgeWildcardResource(
+      scope,
+      `arn:${this.partition}:sso:::account/*`,
+      'The policy names OUs, whose accounts are resolved from Organizations at run time.',
+    );
+  }
+}

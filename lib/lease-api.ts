@@ -1,0 +1,233 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  AuthorizationType,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { IdentityCenterScope } from './identity-center.ts';
+import { LeaseFunction } from './lease-function.ts';
+import type { LeaseWorkflow } from './lease-workflow.ts';
+import { acknowledge, acknowledgeWildcardResource } from './nag.ts';
+
+/** Routes anyone may call (CONTRACT): health checks and the API's own description. */
+export const PUBLIC_ROUTES = ['healthz', 'openapi.json'] as const;
+
+export interface LeaseApiProps {
+  readonly table: ITable;
+  readonly bus: IEventBus;
+  readonly workflow: LeaseWorkflow;
+  readonly identityCenter: IdentityCenterScope;
+  readonly identityStore: { readonly id: string; readonly ownerAccountId: string };
+  /** Callers must belong to it; OU rules also read its tree. */
+  readonly organization: {
+    readonly id: string;
+    readonly managementAccountId: string;
+    readonly readTree: boolean;
+  };
+  readonly reconciler: IFunction;
+  readonly policyFile: string;
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly logRetention: RetentionDays;
+  /** @default 'prod' */
+  readonly stageName?: string;
+}
+
+/**
+ * The lease API: API Gateway REST with IAM (SigV4) authorization in front of one handler. Only
+ * principals of the organization get past the resource policy; API Gateway verifies the
+ * signature and hands the handler the caller's ARN, from which it finds the Identity Store user.
+ */
+export class LeaseApi extends Construct {
+  public readonly api: RestApi;
+  public readonly handler: LeaseFunction;
+  public readonly accessLogs: LogGroup;
+
+  constructor(scope: Construct, id: string, props: LeaseApiProps) {
+    super(scope, id);
+    const { rateLimit, burstLimit } = props.throttle;
+    if (!(rateLimit > 0) || !(burstLimit > 0)) throw new Error(`${id}: throttle limits must be positive`);
+    if (burstLimit < rateLimit) throw new Error(`${id}: throttle.burstLimit must be at least rateLimit`);
+    const partition = props.identityCenter.partition;
+
+    this.handler = new LeaseFunction(this, 'Handler', {
+      entry: 'lambdas/api/handler.ts',
+      description: 'idc-lease: the lease API',
+      serviceName: 'idc-lease-api',
+      logRetention: props.logRetention,
+      policyFile: props.policyFile,
+      // API Gateway gives up at 29 s.
+      timeout: Duration.seconds(29),
+    })
+      .bindLedger(props.table)
+      .bindBus(props.bus)
+      .bindWorkflow(props.workflow, 'start', 'respond', 'stop', 'describe')
+      .bindIdentityCenter(props.identityCenter, 'sso:ListPermissionSets', 'sso:DescribePermissionSet');
+    this.bindIdentityStore(props.identityStore, partition);
+    if (props.organization.readTree) this.bindOrganizationTree(props.organization, partition);
+    this.handler.addEnvironment('RECONCILER_FUNCTION_NAME', props.reconciler.functionName);
+    // The function itself, not `:*` (its versions and aliases), unlike grantInvoke.
+    this.handler.addToRolePolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.reconciler.functionArn] }),
+    );
+
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.api = new RestApi(this, 'Api', {
+      description: 'idc-lease: just-in-time access through IAM Identity Center',
+      endpointConfiguration: { types: [EndpointType.REGIONAL] },
+      defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
+      policy: resourcePolicy(props.organization.id),
+      // Access and execution logging need the account's API Gateway logging role.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: props.stageName ?? 'prod',
+        accessLogDestination: new LogGroupLogDestination(this.accessLogs),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: true,
+        throttlingRateLimit: rateLimit,
+        throttlingBurstLimit: burstLimit,
+      },
+    });
+    const integration = new LambdaIntegration(this.handler);
+    this.api.root.addProxy({ defaultIntegration: integration, anyMethod: true });
+    for (const route of PUBLIC_ROUTES) {
+      this.api.root
+        .addResource(route)
+        .addMethod('GET', integration, { authorizationType: AuthorizationType.NONE });
+    }
+    this.acknowledge();
+  }
+
+  /** IDENTITY_STORE_ID and reading users, groups and memberships of that store only. */
+  private bindIdentityStore(store: LeaseApiProps['identityStore'], partition: string): void {
+    this.handler.addEnvironment('IDENTITY_STORE_ID', store.id);
+    this.handler.addToRolePolicy(
+      new PolicyStatement({
+        actions: [
+          'identitystore:GetUserId',
+          'identitystore:DescribeGroup',
+          'identitystore:ListGroupMembershipsForMember',
+        ],
+        resources: [
+          `arn:${partition}:identitystore::${store.ownerAccountId}:identitystore/${store.id}`,
+          ...['user', 'group', 'membership'].map((kind) => `arn:${partition}:identitystore:::${kind}/*`),
+        ],
+      }),
+    );
+    for (const kind of ['user', 'group', 'membership']) {
+      acknowledgeWildcardResource(
+        this.handler.role as Construct,
+        `arn:${partition}:identitystore:::${kind}/*`,
+        `Callers and approvers are looked up by name at request time; any ${kind} of the configured identity store may be one.`,
+      );
+    }
+  }
+
+  /** The organization's roots and OUs, read to expand OU rules into accounts. */
+  private bindOrganizationTree(organization: LeaseApiProps['organization'], partition: string): void {
+    const arn = (kind: string) =>
+      `arn:${partition}:organizations::${organization.managementAccountId}:${kind}/${organization.id}/*`;
+    this.handler.addToRolePolicy(
+      new PolicyStatement({ actions: ['organizations:ListRoots'], resources: ['*'] }),
+    );
+    this.handler.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['organizations:ListOrganizationalUnitsForParent', 'organizations:ListAccountsForParent'],
+        resources: [arn('root'), arn('ou')],
+      }),
+    );
+    for (const kind of ['root', 'ou']) {
+      acknowledgeWildcardResource(
+        this.handler.role as Construct,
+        arn(kind),
+        'OU rules are expanded through every root and OU of the organization.',
+      );
+    }
+    acknowledgeWildcardResource(
+      this.handler.role as Construct,
+      '*',
+      'organizations:ListRoots supports only Resource "*".',
+    );
+  }
+
+  private acknowledge(): void {
+    acknowledge(
+      this.api,
+      'AwsSolutions-APIG2',
+      'The handler validates every request with zod and answers 400 naming the field (one proxy route).',
+    );
+    acknowledge(
+      this.api,
+      'AwsSolutions-APIG3',
+      'IAM authorization, an organization-only resource policy and stage throttling front the API; WAF is optional.',
+    );
+    acknowledge(
+      this.api,
+      'AwsSolutions-COG4',
+      'Callers authenticate with Identity Center credentials through IAM (SigV4), not Cognito.',
+    );
+    const cloudWatchRole = this.api.node.tryFindChild('CloudWatchRole');
+    if (cloudWatchRole)
+      acknowledge(
+        cloudWatchRole,
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        'API Gateway’s account-wide logging role, with the managed policy AWS documents for it.',
+      );
+    acknowledge(
+      this.handler,
+      'Serverless-LambdaDLQ',
+      'Invoked synchronously by API Gateway: a failure is answered to the caller, there is no event to park.',
+    );
+    for (const route of PUBLIC_ROUTES) {
+      const method = this.api.root.getResource(route)?.node.findChild('GET');
+      if (method)
+        acknowledge(
+          method,
+          'AwsSolutions-APIG4',
+          `GET /${route} is public by contract and returns no lease data.`,
+        );
+    }
+  }
+}
+
+/**
+ * Principals of the organization may invoke any route (IAM authorization still checks their
+ * signature and permissions); anyone may GET the public routes.
+ */
+function resourcePolicy(organizationId: string): PolicyDocument {
+  return new PolicyDocument({
+    statements: [
+      new PolicyStatement({
+        sid: 'OrganizationPrincipals',
+        effect: Effect.ALLOW,
+        principals: [new AnyPrincipal()],
+        actions: ['execute-api:Invoke'],
+        resources: ['execute-api:/*'],
+        conditions: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
+      }),
+      new PolicyStatement({
+        sid: 'PublicRoutes',
+        effect: Effect.ALLOW,
+        principals: [new AnyPrincipal()],
+        actions: ['execute-api:Invoke'],
+        resources: PUBLIC_ROUTES.map((route) => `execute-api:/*/GET/${route}`),
+      }),
+    ],
+  });
+}

@@ -1,0 +1,68 @@
+import { Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { EVENT_SOURCE } from '../core/lease-status.ts';
+import { EventConsumer } from './consumers.ts';
+import { LeaseFunction } from './lease-function.ts';
+import type { LeaseWorkflow } from './lease-workflow.ts';
+import { ledgerWriterPattern } from './rules.ts';
+
+export interface LeaseEventsProps {
+  readonly logRetention: RetentionDays;
+  /**
+   * How long lease events stay replayable in the bus's archive (rebuilding a projection, or
+   * showing an auditor exactly what was published).
+   * @default Duration.days(365)
+   */
+  readonly archiveRetention?: Duration;
+}
+
+export interface LedgerWriterProps {
+  readonly table: ITable;
+  readonly workflow: LeaseWorkflow;
+}
+
+/**
+ * The lease event bus and its consumers. The workflow publishes every step here; each consumer
+ * is a function behind a rule with its own dead-letter queue.
+ */
+export class LeaseEvents extends Construct {
+  public readonly bus: EventBus;
+  public readonly consumers: EventConsumer[] = [];
+  private readonly logRetention: RetentionDays;
+
+  constructor(scope: Construct, id: string, props: LeaseEventsProps) {
+    super(scope, id);
+    const archiveRetention = props.archiveRetention ?? Duration.days(365);
+    if (archiveRetention.toDays() < 1) throw new Error(`${id}: archiveRetention must be at least a day`);
+    this.logRetention = props.logRetention;
+    this.bus = new EventBus(this, 'Bus', { description: 'idc-lease: one event per lease step' });
+    this.bus.archive('Archive', {
+      description: 'Every lease event, replayable',
+      eventPattern: { source: [EVENT_SOURCE] },
+      retention: archiveRetention,
+    });
+  }
+
+  /** Projects lease events into the ledger (status, timeline); resumes nothing but a pending revoke. */
+  addLedgerWriter(props: LedgerWriterProps): EventConsumer {
+    const handler = new LeaseFunction(this, 'LedgerWriter', {
+      entry: 'lambdas/ledger-writer/handler.ts',
+      description: 'idc-lease: projects lease events into the ledger',
+      serviceName: 'idc-lease-ledger-writer',
+      logRetention: this.logRetention,
+    })
+      .bindLedger(props.table)
+      .bindWorkflow(props.workflow, 'respond');
+    const consumer = new EventConsumer(this, 'LedgerWriterConsumer', { handler });
+    consumer.on('LeaseEvents', {
+      description: 'Every lease event, to the ledger writer',
+      bus: this.bus,
+      eventPattern: ledgerWriterPattern,
+    });
+    this.consumers.push(consumer);
+    return consumer;
+  }
+}

@@ -1,0 +1,171 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { IdentityCenterScope, SsoAction } from './identity-center.ts';
+import type { LeaseWorkflow } from './lease-workflow.ts';
+import { acknowledge, acknowledgeWildcardResource } from './nag.ts';
+
+/** The repository root: handler entries are given relative to it. */
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Where a bundled access policy lands inside a function's code. */
+export const BUNDLED_POLICY = 'access-policy.json';
+
+/**
+ * How every handler is bundled; `npm run bench` measures bundles built with these same options.
+ * The Node 22 runtime carries SDK v3, so `@aws-sdk/*` stays out of the bundle; Powertools,
+ * zod and the domain code go in, minified.
+ */
+export const BUNDLING: BundlingOptions = {
+  format: OutputFormat.ESM,
+  target: 'node22',
+  minify: true,
+  sourceMap: false,
+  mainFields: ['module', 'main'],
+  externalModules: ['@aws-sdk/*'],
+  // A CommonJS dependency that calls require() still works inside an ES module bundle.
+  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+};
+
+export type WorkflowRight = 'start' | 'respond' | 'stop' | 'describe';
+
+export interface LeaseFunctionProps {
+  /** Handler module, relative to the repository root (it exports `handler`). */
+  readonly entry: string;
+  readonly description: string;
+  /** Powertools service name; also names the function's log group. */
+  readonly serviceName: string;
+  readonly logRetention: RetentionDays;
+  /** @default Duration.seconds(30) */
+  readonly timeout?: Duration;
+  /** @default 512 (MB) */
+  readonly memorySize?: number;
+  /** Bundled beside the handler; `ACCESS_POLICY_FILE` points at it. @default no policy */
+  readonly policyFile?: string;
+}
+
+/**
+ * A handler with the project's Lambda defaults set once: Node 22 on ARM64, active tracing, JSON
+ * logs into its own log group with retention, Powertools configuration, and a role that starts
+ * empty. The `bind…` methods set an environment variable and the matching grant together, so the
+ * two cannot drift apart.
+ */
+export class LeaseFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: LeaseFunctionProps) {
+    if (!props.entry.endsWith('.ts')) throw new Error(`${id}: entry must be a .ts handler module`);
+    if (props.memorySize !== undefined && (props.memorySize < 128 || props.memorySize > 10_240))
+      throw new Error(`${id}: memorySize must be 128–10240 MB`);
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // An explicit role instead of the default AWSLambdaBasicExecutionRole managed policy: it may
+    // write to its own log group and nothing else until a bind… method grants more.
+    const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    logGroup.grantWrite(role);
+    const policyFile = props.policyFile;
+    super(scope, id, {
+      entry: `${ROOT}${props.entry}`,
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(30),
+      tracing: Tracing.ACTIVE,
+      role,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel.INFO,
+      systemLogLevelV2: SystemLogLevel.WARN,
+      depsLockFilePath: `${ROOT}package-lock.json`,
+      projectRoot: ROOT,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...(policyFile ? { ACCESS_POLICY_FILE: BUNDLED_POLICY } : {}),
+      },
+      bundling: {
+        ...BUNDLING,
+        ...(policyFile
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                // The bundle's hash covers this copy, so a policy change redeploys the function.
+                afterBundling: (_input: string, output: string) => [
+                  `cp "${policyFile}" "${output}/${BUNDLED_POLICY}"`,
+                ],
+              },
+            }
+          : {}),
+      },
+    });
+    acknowledge(
+      role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support only Resource "*".',
+    );
+    for (const id of ['AwsSolutions-L1', 'Serverless-LambdaLatestVersion'])
+      acknowledge(this, id, 'Node.js 22 (LTS) is the runtime this project builds, tests and supports.');
+  }
+
+  /** `LEDGER_TABLE` and read/write on the ledger table and its indexes. */
+  bindLedger(table: ITable): this {
+    this.addEnvironment('LEDGER_TABLE', table.tableName);
+    table.grantReadWriteData(this);
+    acknowledgeWildcardResource(
+      this.role as Role,
+      `${table.tableArn}/index/*`,
+      'The ledger is queried through its byRequester and byStatus indexes.',
+    );
+    return this;
+  }
+
+  /**
+   * `STATE_MACHINE_ARN` and the named rights on the lease workflow: starting executions,
+   * answering its task tokens, stopping or describing its executions.
+   */
+  bindWorkflow(workflow: LeaseWorkflow, ...rights: WorkflowRight[]): this {
+    this.addEnvironment('STATE_MACHINE_ARN', workflow.stateMachine.stateMachineArn);
+    for (const right of new Set(rights)) {
+      if (right === 'start') workflow.stateMachine.grantStartExecution(this);
+      else if (right === 'respond') workflow.stateMachine.grantTaskResponse(this);
+      else
+        workflow.grantOnExecutions(
+          this,
+          right === 'stop' ? 'states:StopExecution' : 'states:DescribeExecution',
+        );
+    }
+    return this;
+  }
+
+  /** `INSTANCE_ARN` and the named Identity Center actions on the deployment's slice of it. */
+  bindIdentityCenter(identityCenter: IdentityCenterScope, ...actions: SsoAction[]): this {
+    this.addEnvironment('INSTANCE_ARN', identityCenter.props.instanceArn);
+    identityCenter.grant(this, ...actions);
+    identityCenter.acknowledgeWildcards(this.role as Role);
+    return this;
+  }
+
+  /** `EVENT_BUS_NAME` and events:PutEvents on that bus only. */
+  bindBus(bus: IEventBus): this {
+    this.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
+    bus.grantPutEventsTo(this);
+    return this;
+  }
+}

@@ -1,0 +1,150 @@
+import { Duration } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  MathExpression,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { EventField, type IEventBus, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
+import { SnsTopic } from 'aws-cdk-lib/aws-events-targets';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { deadLetterQueue, toCdkPattern } from './consumers.ts';
+import { revocationFailedPattern } from './rules.ts';
+
+export interface OperationsProps {
+  readonly bus: IEventBus;
+  readonly stateMachine: IStateMachine;
+  readonly reconciler: IFunction;
+  readonly api: RestApi;
+  /** Every dead-letter queue of the stack, by a name operators will recognise. */
+  readonly deadLetterQueues: Readonly<Record<string, IQueue>>;
+  /** @default none; subscribe later (email, chat, paging) to `topic` */
+  readonly operatorEmails?: readonly string[];
+}
+
+/**
+ * What wakes an operator: a revocation that failed (access may still be in place until the
+ * reconciler removes it), executions that failed or were aborted, events parked in a
+ * dead-letter queue, reconciler errors and API server errors, all on one encrypted topic.
+ */
+export class Operations extends Construct {
+  public readonly topic: Topic;
+  public readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: OperationsProps) {
+    super(scope, id);
+    for (const email of props.operatorEmails ?? [])
+      if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw new Error(`${id}: not an email address: ${email}`);
+
+    const key = new Key(this, 'TopicKey', {
+      description: 'idc-lease operators topic',
+      enableKeyRotation: true,
+    });
+    // CloudWatch alarms and EventBridge publish to the topic, so they must use its key.
+    for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com'])
+      key.grant(new ServicePrincipal(service), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    this.topic = new Topic(this, 'Topic', {
+      displayName: 'idc-lease operators',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    for (const email of props.operatorEmails ?? []) this.topic.addSubscription(new EmailSubscription(email));
+
+    const revocationFailed = this.routeRevocationFailures(props.bus);
+    this.alarm('RevocationFailed', {
+      description:
+        'A lease revocation failed: the assignment may still be in place until the reconciler removes it. The event itself was sent to this topic.',
+      metric: new Metric({
+        namespace: 'AWS/Events',
+        metricName: 'TriggeredRules',
+        dimensionsMap: { RuleName: revocationFailed.ruleName },
+        statistic: 'Sum',
+      }),
+    });
+    const execution = (metricName: string) =>
+      new Metric({
+        namespace: 'AWS/States',
+        metricName,
+        dimensionsMap: { StateMachineArn: props.stateMachine.stateMachineArn },
+        statistic: 'Sum',
+      });
+    this.alarm('WorkflowExecutionsFailed', {
+      description: 'Lease executions failed, aborted or timed out; the reconciler runs for each.',
+      metric: new MathExpression({
+        expression: 'failed + aborted + timedOut',
+        usingMetrics: {
+          failed: execution('ExecutionsFailed'),
+          aborted: execution('ExecutionsAborted'),
+          timedOut: execution('ExecutionsTimedOut'),
+        },
+        label: 'executions ended badly',
+      }),
+    });
+    for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
+      this.alarm(`${name}DeadLetters`, {
+        description: `Events the ${name} consumer could not process wait in its dead-letter queue.`,
+        metric: queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }),
+      });
+    }
+    this.alarm('ReconcilerErrors', {
+      description: 'The reconciler failed: assignments that outlived their lease may stay in place.',
+      metric: props.reconciler.metricErrors({ statistic: 'Sum' }),
+    });
+    this.alarm('ApiServerErrors', {
+      description: 'The lease API answered 5xx.',
+      metric: props.api.metricServerError({ statistic: 'Sum' }),
+    });
+  }
+
+  /** `Lease Revocation Failed` events go to the topic as they are, with the lease and the cause. */
+  private routeRevocationFailures(bus: IEventBus): Rule {
+    const deadLetters = deadLetterQueue(this, 'NotificationDeadLetters');
+    const rule = new Rule(this, 'RevocationFailedRule', {
+      description: 'idc-lease: revocation failures to the operators',
+      eventBus: bus,
+      eventPattern: toCdkPattern(revocationFailedPattern),
+    });
+    rule.addTarget(
+      new SnsTopic(this.topic, {
+        deadLetterQueue: deadLetters,
+        retryAttempts: 8,
+        maxEventAge: Duration.hours(6),
+        message: RuleTargetInput.fromText(
+          `idc-lease: revocation of lease ${EventField.fromPath('$.detail.leaseId')} failed ` +
+            `(account ${EventField.fromPath('$.detail.accountId')}, permission set ${EventField.fromPath('$.detail.permissionSet')}). ` +
+            `The reconciler removes the assignment on its next run. Detail: ${EventField.fromPath('$.detail')}`,
+        ),
+      }),
+    );
+    this.alarm('NotificationDeadLetters', {
+      description: 'Revocation-failure notifications could not be delivered to this topic.',
+      metric: deadLetters.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }),
+    });
+    return rule;
+  }
+
+  private alarm(id: string, props: { description: string; metric: IMetric }): Alarm {
+    const alarm = new Alarm(this, `${id}Alarm`, {
+      alarmDescription: props.description,
+      metric: props.metric,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new SnsAction(this.topic));
+    this.alarms.push(alarm);
+    return alarm;
+  }
+}

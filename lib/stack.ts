@@ -1,0 +1,88 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { parseDuration } from '../core/duration.ts';
+import { managedAccounts, managedPermissionSets } from '../core/policy.ts';
+import type { DeploymentConfig } from './config.ts';
+import { IdentityCenterScope } from './identity-center.ts';
+import { LeaseApi } from './lease-api.ts';
+import { LeaseEvents } from './lease-events.ts';
+import { LeaseWorkflow } from './lease-workflow.ts';
+import { Ledger } from './ledger.ts';
+import { Operations } from './operations.ts';
+import { Reconciler } from './reconciler.ts';
+
+export interface IdcLeaseStackProps extends StackProps {
+  readonly config: DeploymentConfig;
+}
+
+/** idc-lease in the Identity Center delegated-administrator account, in the instance's home region. */
+export class IdcLeaseStack extends Stack {
+  public readonly ledger: Ledger;
+  public readonly events: LeaseEvents;
+  public readonly workflow: LeaseWorkflow;
+  public readonly reconciler: Reconciler;
+  public readonly api: LeaseApi;
+  public readonly operations: Operations;
+
+  constructor(scope: Construct, id: string, props: IdcLeaseStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const { policy } = config;
+    const logRetention = config.logRetentionDays as RetentionDays;
+    const namesOus = policy.rules.some((rule) => (rule.ous ?? []).length > 0);
+    const identityCenter = new IdentityCenterScope({
+      instanceArn: config.instanceArn,
+      // Only the permission sets the policy leases; the config has checked each has an ARN.
+      permissionSetArns: managedPermissionSets(policy).map(
+        (name) => config.permissionSetArns[name] as string,
+      ),
+      accounts: namesOus ? 'any' : managedAccounts(policy),
+    });
+
+    this.ledger = new Ledger(this, 'Ledger');
+    const table = this.ledger.table;
+    this.events = new LeaseEvents(this, 'Events', { logRetention });
+    const bus = this.events.bus;
+    this.workflow = new LeaseWorkflow(this, 'Workflow', { table, bus, identityCenter, logRetention });
+    const workflow = this.workflow;
+    const ledgerWriter = this.events.addLedgerWriter({ table, workflow });
+    this.reconciler = new Reconciler(this, 'Reconciler', {
+      table,
+      bus,
+      workflow,
+      identityCenter,
+      identityStoreId: config.identityStoreId,
+      policyFile: config.policyPath,
+      every: Duration.seconds(parseDuration(config.reconcileEvery)),
+      logRetention,
+    });
+    this.api = new LeaseApi(this, 'Api', {
+      table,
+      bus,
+      workflow,
+      identityCenter,
+      identityStore: { id: config.identityStoreId, ownerAccountId: config.managementAccountId },
+      organization: {
+        id: config.organizationId,
+        managementAccountId: config.managementAccountId,
+        readTree: namesOus,
+      },
+      reconciler: this.reconciler.handler,
+      policyFile: config.policyPath,
+      throttle: config.api,
+      logRetention,
+    });
+    this.operations = new Operations(this, 'Operations', {
+      bus,
+      stateMachine: workflow.stateMachine,
+      reconciler: this.reconciler.handler,
+      api: this.api.api,
+      deadLetterQueues: {
+        LedgerWriter: ledgerWriter.deadLetterQueue,
+        Reconciler: this.reconciler.consumer.deadLetterQueue,
+      },
+      operatorEmails: config.notifications.operatorEmails,
+    });
+  }
+}
