@@ -1,6 +1,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
+export interface DrainOptions {
+  /** Handle one event after the other, as a function with reserved concurrency 1 would. */
+  oneAtATime?: boolean;
+  /** Longer than the slowest handling, or a message still being handled is delivered again. @default 5 */
+  visibilityTimeoutSeconds?: number;
+}
+
 /**
  * Locally, an EventBridge rule whose AWS target is a Lambda targets a queue instead; this loop
  * hands each message to the same handler the Lambda runs. A failing message stays in the queue
@@ -11,6 +18,7 @@ export const drainQueue = <T>(
   queueUrl: string,
   handle: (event: T) => Promise<void>,
   logger: Logger,
+  options: DrainOptions = {},
 ): { stop(): Promise<void> } => {
   let running = true;
   const loop = (async () => {
@@ -19,9 +27,9 @@ export const drainQueue = <T>(
         const out = await sqs.send(
           new ReceiveMessageCommand({
             QueueUrl: queueUrl,
-            MaxNumberOfMessages: 10,
+            MaxNumberOfMessages: options.oneAtATime ? 1 : 10,
             WaitTimeSeconds: 1,
-            VisibilityTimeout: 5,
+            VisibilityTimeout: options.visibilityTimeoutSeconds ?? 5,
           }),
         );
         await Promise.all(

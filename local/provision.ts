@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-sso-admin';
 import type { AwsClients } from '../adapters/clients.ts';
 import { LEDGER_INDEXES } from '../adapters/ledger.ts';
+import { executionEndedPattern } from '../lib/rules.ts';
 import { renderLeaseDefinition } from '../statemachines/definition.ts';
 import type { Seed } from './seed.ts';
 
@@ -24,6 +25,8 @@ export const NAMES = {
   stateMachine: 'idc-lease',
   ledgerRule: 'idc-lease-ledger-writer',
   ledgerQueue: 'idc-lease-ledger-writer',
+  reconcilerRule: 'idc-lease-execution-ended',
+  reconcilerQueue: 'idc-lease-reconciler',
 } as const;
 
 export interface Provisioned {
@@ -34,12 +37,21 @@ export interface Provisioned {
   readonly eventBusName: string;
   readonly tableName: string;
   /** EventBridge rule targets that are Lambda functions in AWS become these queues locally. */
-  readonly queues: { readonly ledgerWriter: string };
+  readonly queues: { readonly ledgerWriter: string; readonly reconciler: string };
   readonly permissionSets: Readonly<Record<string, string>>;
   readonly userIds: Readonly<Record<string, string>>;
 }
 
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/idc-lease-workflow';
+
+/** A queue that stands in for a Lambda target: EventBridge delivers to its ARN, the drain reads its URL. */
+const createQueue = async (aws: AwsClients, name: string): Promise<{ url: string; arn: string }> => {
+  const url = (await aws.sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl as string;
+  const arn = (
+    await aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))
+  ).Attributes?.QueueArn as string;
+  return { url, arn };
+};
 
 export const provision = async (aws: AwsClients, region: string, seed: Seed): Promise<Provisioned> => {
   const instance = (await aws.ssoAdmin.send(new ListInstancesCommand({}))).Instances?.[0];
@@ -76,11 +88,7 @@ export const provision = async (aws: AwsClients, region: string, seed: Seed): Pr
   );
 
   await aws.events.send(new CreateEventBusCommand({ Name: NAMES.bus }));
-  const queueUrl = (await aws.sqs.send(new CreateQueueCommand({ QueueName: NAMES.ledgerQueue })))
-    .QueueUrl as string;
-  const queueArn = (
-    await aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))
-  ).Attributes?.QueueArn as string;
+  const ledgerQueue = await createQueue(aws, NAMES.ledgerQueue);
   await aws.events.send(
     new PutRuleCommand({
       Name: NAMES.ledgerRule,
@@ -92,7 +100,7 @@ export const provision = async (aws: AwsClients, region: string, seed: Seed): Pr
     new PutTargetsCommand({
       Rule: NAMES.ledgerRule,
       EventBusName: NAMES.bus,
-      Targets: [{ Id: 'ledger', Arn: queueArn }],
+      Targets: [{ Id: 'ledger', Arn: ledgerQueue.arn }],
     }),
   );
 
@@ -111,6 +119,21 @@ export const provision = async (aws: AwsClients, region: string, seed: Seed): Pr
       }),
     )
   ).stateMachineArn as string;
+
+  // Step Functions reports its executions' ends on the default bus, never on a custom one.
+  const reconcilerQueue = await createQueue(aws, NAMES.reconcilerQueue);
+  await aws.events.send(
+    new PutRuleCommand({
+      Name: NAMES.reconcilerRule,
+      EventPattern: JSON.stringify(executionEndedPattern(stateMachineArn)),
+    }),
+  );
+  await aws.events.send(
+    new PutTargetsCommand({
+      Rule: NAMES.reconcilerRule,
+      Targets: [{ Id: 'reconciler', Arn: reconcilerQueue.arn }],
+    }),
+  );
 
   const userIds: Record<string, string> = {};
   for (const user of seed.users) {
@@ -178,7 +201,7 @@ export const provision = async (aws: AwsClients, region: string, seed: Seed): Pr
     stateMachineArn,
     eventBusName: NAMES.bus,
     tableName: NAMES.table,
-    queues: { ledgerWriter: queueUrl },
+    queues: { ledgerWriter: ledgerQueue.url, reconciler: reconcilerQueue.url },
     permissionSets,
     userIds,
   };

@@ -6,6 +6,8 @@ import { createClients } from '../adapters/clients.ts';
 import { loadPolicy } from '../core/policy.ts';
 import type { EngineEvent } from '../core/projection.ts';
 import { writeLedger } from '../lambdas/ledger-writer/writer.ts';
+import { reconcileOnTrigger } from '../lambdas/reconciler/on-trigger.ts';
+import { API_TRIGGER } from '../lambdas/reconciler/trigger.ts';
 import { compose } from '../service/compose.ts';
 import { drainQueue } from './drain.ts';
 import { startEmulator } from './emulator.ts';
@@ -59,8 +61,19 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
     });
     const aws = createClients({ region: REGION, endpoint: emulator.endpoint });
     const stack = await provision(aws, REGION, seed);
-    const logger = new Logger({ serviceName: 'idc-lease-local', logLevel: opts.logLevel ?? 'WARN' });
-    const { ctx, reconcile: reconcileNow } = compose(aws, stack, policy, logger);
+    const logLevel = opts.logLevel ?? 'WARN';
+    const logger = new Logger({ serviceName: 'idc-lease-local', logLevel });
+    // The reconciler function's stand-in: its own graph and logger, as the deployed function has,
+    // entered only through what the Lambda runs (raw event -> trigger -> reconcile).
+    const reconcilerLogger = new Logger({ serviceName: 'idc-lease-reconciler', logLevel });
+    const reconciler = {
+      reconcile: compose(aws, stack, policy, reconcilerLogger).reconcile,
+      logger: reconcilerLogger,
+    };
+    const { ctx, reconcile: reconcileNow } = compose(aws, stack, policy, logger, {
+      // In process, where the deployed API invokes the function with the same payload.
+      reconcile: () => reconcileOnTrigger(reconciler, API_TRIGGER),
+    });
     const { ledger, engine, directory } = ctx;
 
     const writer = drainQueue(
@@ -70,6 +83,17 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
       logger,
     );
     stops.push(() => writer.stop());
+    const onExecutionEnded = drainQueue(
+      aws.sqs,
+      stack.queues.reconciler,
+      async (event: unknown) => {
+        await reconcileOnTrigger(reconciler, event);
+      },
+      logger,
+      // A run may wait a minute on one deletion; it must not be handed out again meanwhile.
+      { oneAtATime: true, visibilityTimeoutSeconds: 120 },
+    );
+    stops.push(() => onExecutionEnded.stop());
 
     const info: LocalInfo = {
       awsEndpoint: emulator.endpoint,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../../core/errors.ts';
 import { EXECUTION_ENDED_STATUSES } from '../../lib/rules.ts';
 

@@ -2,7 +2,9 @@ import { mkdir, rmdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { paginateListAccountAssignments, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
@@ -142,6 +144,8 @@ export const idcCalls = async (): Promise<{ action: string; principalId?: string
 
 export const sfnClient = () => new SFNClient(aws());
 export const ssoAdminClient = () => new SSOAdminClient(aws());
+export const eventsClient = () => new EventBridgeClient(aws());
+export const sqsClient = () => new SQSClient(aws());
 
 /** The execution's status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED). */
 export const executionStatus = async (leaseId: string): Promise<string | undefined> =>
