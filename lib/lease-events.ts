@@ -36,7 +36,8 @@ export class LeaseEvents extends Construct {
   constructor(scope: Construct, id: string, props: LeaseEventsProps) {
     super(scope, id);
     const archiveRetention = props.archiveRetention ?? Duration.days(365);
-    if (archiveRetention.toDays() < 1) throw new Error(`${id}: archiveRetention must be at least a day`);
+    if (archiveRetention.toSeconds() < 86_400)
+      throw new Error(`${id}: archiveRetention must be at least a day`);
     this.logRetention = props.logRetention;
     this.bus = new EventBus(this, 'Bus', { description: 'idc-lease: one event per lease step' });
     this.bus.archive('Archive', {

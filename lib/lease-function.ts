@@ -40,6 +40,15 @@ export const BUNDLING: BundlingOptions = {
   banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
 };
 
+/** What `adapters/ledger.ts` calls; no batch writes, deletes or streams. */
+export const LEDGER_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+] as const;
+
 export type WorkflowRight = 'start' | 'respond' | 'stop' | 'describe';
 
 export interface LeaseFunctionProps {
@@ -124,10 +133,10 @@ export class LeaseFunction extends NodejsFunction {
       acknowledge(this, id, 'Node.js 22 (LTS) is the runtime this project builds, tests and supports.');
   }
 
-  /** `LEDGER_TABLE` and read/write on the ledger table and its indexes. */
+  /** `LEDGER_TABLE` and the calls the ledger adapter makes, on the table and its indexes. */
   bindLedger(table: ITable): this {
     this.addEnvironment('LEDGER_TABLE', table.tableName);
-    table.grantReadWriteData(this);
+    table.grant(this, ...LEDGER_ACTIONS);
     acknowledgeWildcardResource(
       this.role as Role,
       `${table.tableArn}/index/*`,

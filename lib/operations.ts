@@ -16,7 +16,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { deadLetterQueue, toCdkPattern } from './consumers.ts';
@@ -40,6 +40,7 @@ export interface OperationsProps {
  */
 export class Operations extends Construct {
   public readonly topic: Topic;
+  public readonly deadLetterQueue: Queue;
   public readonly alarms: Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
@@ -59,7 +60,10 @@ export class Operations extends Construct {
       masterKey: key,
       enforceSSL: true,
     });
-    for (const email of props.operatorEmails ?? []) this.topic.addSubscription(new EmailSubscription(email));
+    // Messages the topic could not deliver, to a subscriber or from EventBridge, wait here.
+    this.deadLetterQueue = deadLetterQueue(this, 'NotificationDeadLetters');
+    for (const email of props.operatorEmails ?? [])
+      this.topic.addSubscription(new EmailSubscription(email, { deadLetterQueue: this.deadLetterQueue }));
 
     const revocationFailed = this.routeRevocationFailures(props.bus);
     this.alarm('RevocationFailed', {
@@ -109,7 +113,6 @@ export class Operations extends Construct {
 
   /** `Lease Revocation Failed` events go to the topic as they are, with the lease and the cause. */
   private routeRevocationFailures(bus: IEventBus): Rule {
-    const deadLetters = deadLetterQueue(this, 'NotificationDeadLetters');
     const rule = new Rule(this, 'RevocationFailedRule', {
       description: 'idc-lease: revocation failures to the operators',
       eventBus: bus,
@@ -117,7 +120,7 @@ export class Operations extends Construct {
     });
     rule.addTarget(
       new SnsTopic(this.topic, {
-        deadLetterQueue: deadLetters,
+        deadLetterQueue: this.deadLetterQueue,
         retryAttempts: 8,
         maxEventAge: Duration.hours(6),
         message: RuleTargetInput.fromText(
@@ -128,8 +131,9 @@ export class Operations extends Construct {
       }),
     );
     this.alarm('NotificationDeadLetters', {
-      description: 'Revocation-failure notifications could not be delivered to this topic.',
-      metric: deadLetters.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }),
+      description:
+        'Operator notifications could not be delivered (to the topic, or from it to a subscriber).',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }),
     });
     return rule;
   }

@@ -1,0 +1,257 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  EXECUTION_ENDED_STATUSES,
+  ledgerWriterPattern,
+  revocationFailedPattern,
+} from '../../../lib/rules.ts';
+import { placeholders, readLeaseDefinition } from '../../../statemachines/definition.ts';
+import { logicalId, type Synthesized, synthesize } from './fixture.ts';
+
+let app: Synthesized;
+beforeAll(() => {
+  app = synthesize();
+});
+
+const only = (type: string) => {
+  const found = Object.values(app.template.findResources(type));
+  expect(found, type).toHaveLength(1);
+  return found[0] as { Properties: Record<string, unknown> };
+};
+
+describe('the lease workflow', () => {
+  it('deploys statemachines/lease.asl.json as it is, every placeholder substituted and every substitution used', () => {
+    // Prepare
+    const machine = only('AWS::StepFunctions::StateMachine').Properties;
+
+    // Assess
+    expect(machine.DefinitionString).toBe(readLeaseDefinition());
+    const substitutions = machine.DefinitionSubstitutions as Record<string, unknown>;
+    expect(Object.keys(substitutions).sort()).toEqual([...placeholders(readLeaseDefinition())].sort());
+    expect(substitutions.InstanceArn).toBe('arn:aws:sso:::instance/ssoins-0000000000000000');
+    expect(substitutions.LedgerTable).toEqual({ Ref: logicalId(app.stack, app.stack.ledger.table) });
+    expect(substitutions.EventBus).toEqual({ Ref: logicalId(app.stack, app.stack.events.bus) });
+  });
+
+  it('is Standard, traced, and logs ALL to a /aws/vendedlogs/states/ group, without execution data', () => {
+    app.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+    });
+    app.template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: Match.stringLikeRegexp('^/aws/vendedlogs/states/'),
+      RetentionInDays: 365,
+    });
+  });
+});
+
+describe('the ledger', () => {
+  it('has point-in-time recovery, deletion protection, encryption, and the indexes the adapter queries', () => {
+    app.template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        SSESpecification: { SSEEnabled: true },
+        BillingMode: 'PAY_PER_REQUEST',
+        GlobalSecondaryIndexes: [
+          Match.objectLike({ IndexName: 'byRequester' }),
+          Match.objectLike({ IndexName: 'byStatus' }),
+        ],
+      }),
+    });
+  });
+});
+
+describe('the API', () => {
+  it('authorizes every method with IAM, but the public health and OpenAPI routes', () => {
+    // Prepare
+    const methods = Object.values(app.template.findResources('AWS::ApiGateway::Method')).map(
+      (m) => m.Properties as { HttpMethod: string; AuthorizationType: string; ResourceId: { Ref: string } },
+    );
+    const paths = Object.fromEntries(
+      Object.entries(app.template.findResources('AWS::ApiGateway::Resource')).map(([id, r]) => [
+        id,
+        r.Properties.PathPart as string,
+      ]),
+    );
+
+    // Assess
+    // The proxy at the root also routes `/` itself (CDK adds ANY there too).
+    const byPath = methods.map((m) => [paths[m.ResourceId.Ref] ?? '/', m.HttpMethod, m.AuthorizationType]);
+    expect(byPath.sort()).toEqual(
+      [
+        ['/', 'ANY', 'AWS_IAM'],
+        ['{proxy+}', 'ANY', 'AWS_IAM'],
+        ['healthz', 'GET', 'NONE'],
+        ['openapi.json', 'GET', 'NONE'],
+      ].sort(),
+    );
+  });
+
+  it('admits only principals of the organization, and anyone to the public routes', () => {
+    app.template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+      Policy: {
+        Statement: [
+          Match.objectLike({
+            Principal: { AWS: '*' },
+            Action: 'execute-api:Invoke',
+            Resource: 'execute-api:/*',
+            Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-0000000000' } },
+          }),
+          Match.objectLike({
+            Action: 'execute-api:Invoke',
+            Resource: ['execute-api:/*/GET/healthz', 'execute-api:/*/GET/openapi.json'],
+          }),
+        ],
+      },
+    });
+  });
+
+  it('logs access as JSON, traces, and throttles every method', () => {
+    app.template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'prod',
+      TracingEnabled: true,
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId"') },
+      MethodSettings: [
+        Match.objectLike({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          LoggingLevel: 'ERROR',
+          ThrottlingRateLimit: 20,
+          ThrottlingBurstLimit: 40,
+        }),
+      ],
+    });
+  });
+});
+
+describe('every function', () => {
+  it('runs Node 22 on ARM64, traced, logging JSON to its own group, with Powertools configured', () => {
+    const functions = Object.values(app.template.findResources('AWS::Lambda::Function'));
+    expect(functions).toHaveLength(3);
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } },
+        Environment: { Variables: { POWERTOOLS_SERVICE_NAME: expect.stringMatching(/^idc-lease-/) } },
+      });
+    }
+  });
+
+  it('that reads the access policy gets it bundled beside the handler, not in its environment', () => {
+    for (const handler of [app.stack.api.handler, app.stack.reconciler.handler]) {
+      app.template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: Match.absent(),
+        Environment: { Variables: Match.objectLike({ ACCESS_POLICY_FILE: 'access-policy.json' }) },
+        Role: { 'Fn::GetAtt': [logicalId(app.stack, handler.role as never), 'Arn'] },
+      });
+    }
+  });
+});
+
+describe('the asynchronous consumers', () => {
+  it('park what they cannot process in a dead-letter queue, from EventBridge and from Lambda retries', () => {
+    // Prepare
+    const rules = Object.values(app.template.findResources('AWS::Events::Rule'));
+    const lambdaTargets = rules.flatMap((r) =>
+      (r.Properties.Targets as { Arn: unknown; DeadLetterConfig?: unknown; RetryPolicy?: unknown }[]).filter(
+        (t) => JSON.stringify(t.Arn).includes('Handler') || JSON.stringify(t.Arn).includes('LedgerWriter'),
+      ),
+    );
+
+    // Assess
+    expect(lambdaTargets).toHaveLength(3);
+    for (const target of lambdaTargets) {
+      expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } });
+      expect(target.RetryPolicy).toMatchObject({ MaximumRetryAttempts: 8 });
+    }
+    const invokeConfigs = Object.values(app.template.findResources('AWS::Lambda::EventInvokeConfig'));
+    expect(invokeConfigs).toHaveLength(2);
+    for (const config of invokeConfigs)
+      expect(config.Properties).toMatchObject({
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } } },
+      });
+  });
+
+  it('receive exactly the events the local runtime routes (lib/rules.ts)', () => {
+    app.template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: logicalId(app.stack, app.stack.events.bus) },
+      EventPattern: ledgerWriterPattern,
+    });
+    app.template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: logicalId(app.stack, app.stack.events.bus) },
+      EventPattern: revocationFailedPattern,
+      Targets: [Match.objectLike({ Arn: { Ref: logicalId(app.stack, app.stack.operations.topic) } })],
+    });
+  });
+});
+
+describe('the reconciler', () => {
+  it('runs on a schedule and when a lease execution ends ABORTED, FAILED or TIMED_OUT', () => {
+    const reconciler = { 'Fn::GetAtt': [logicalId(app.stack, app.stack.reconciler.handler), 'Arn'] };
+    app.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(10 minutes)',
+      Targets: [Match.objectLike({ Arn: reconciler })],
+    });
+    app.template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: Match.absent(),
+      EventPattern: {
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: {
+          status: [...EXECUTION_ENDED_STATUSES],
+          stateMachineArn: [{ Ref: logicalId(app.stack, app.stack.workflow.stateMachine) }],
+        },
+      },
+      Targets: [Match.objectLike({ Arn: reconciler })],
+    });
+  });
+});
+
+describe('operations', () => {
+  it('alarm the operators’ encrypted topic on failed executions, dead letters, reconciler and API errors and revocation failures', () => {
+    // Prepare
+    const topic = { Ref: logicalId(app.stack, app.stack.operations.topic) };
+    const alarms = Object.values(app.template.findResources('AWS::CloudWatch::Alarm')).map(
+      (a) => a.Properties,
+    );
+    const watched = alarms.map((a) =>
+      a.MetricName
+        ? a.MetricName
+        : (a.Metrics as { MetricStat?: { Metric: { MetricName: string } } }[])
+            .flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric.MetricName] : []))
+            .sort()
+            .join('+'),
+    );
+
+    // Assess
+    expect(watched.sort()).toEqual(
+      [
+        '5XXError',
+        'ApproximateNumberOfMessagesVisible',
+        'ApproximateNumberOfMessagesVisible',
+        'ApproximateNumberOfMessagesVisible',
+        'Errors',
+        'ExecutionsAborted+ExecutionsFailed+ExecutionsTimedOut',
+        'TriggeredRules',
+      ].sort(),
+    );
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([topic]);
+    app.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    app.template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('subscribe the configured operators by email', () => {
+    const withEmail = synthesize({ notifications: { operatorEmails: ['oncall@example.com'] } });
+    withEmail.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue() },
+    });
+  });
+});
