@@ -64,6 +64,8 @@ export interface LeaseFunctionProps {
   readonly memorySize?: number;
   /** Bundled beside the handler; `ACCESS_POLICY_FILE` points at it. @default no policy */
   readonly policyFile?: string;
+  /** Concurrent runs set aside for (and allowed to) this function. @default unreserved */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -77,6 +79,11 @@ export class LeaseFunction extends NodejsFunction {
     if (!props.entry.endsWith('.ts')) throw new Error(`${id}: entry must be a .ts handler module`);
     if (props.memorySize !== undefined && (props.memorySize < 128 || props.memorySize > 10_240))
       throw new Error(`${id}: memorySize must be 128–10240 MB`);
+    if (
+      props.reservedConcurrency !== undefined &&
+      !(Number.isInteger(props.reservedConcurrency) && props.reservedConcurrency >= 1)
+    )
+      throw new Error(`${id}: reservedConcurrency must be a whole number of at least 1`);
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -95,6 +102,7 @@ export class LeaseFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
       tracing: Tracing.ACTIVE,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       role,
       logGroup,
       loggingFormat: LoggingFormat.JSON,

@@ -42,6 +42,9 @@ export class Reconciler extends Construct {
       policyFile: props.policyFile,
       // Pages through every managed (account, permission set) pair under Identity Center's quota.
       timeout: Duration.minutes(10),
+      // One run at a time: two sweeps would race to delete the same assignment. Lambda retries a
+      // throttled asynchronous trigger, and the API answers 409 to a throttled admin run.
+      reservedConcurrency: 1,
     })
       .bindLedger(props.table)
       .bindBus(props.bus)

@@ -1,24 +1,37 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CachedDirectory } from '../../adapters/cached-directory.ts';
 import { clientConfig, createClients } from '../../adapters/clients.ts';
 import { Organization } from '../../adapters/organization.ts';
+import { ReconcilerFunction } from '../../adapters/reconciler-function.ts';
 import { sessionNameFromCallerArn } from '../../core/caller-arn.ts';
 import { compose } from '../../service/compose.ts';
-import { deploymentFromEnv } from '../env.ts';
+import { deploymentFromEnv, requireEnv } from '../env.ts';
 import { type GatewayResult, handleGatewayEvent } from './gateway.ts';
 import { route } from './router.ts';
 
 const { region, resources, policy } = deploymentFromEnv();
+const { RECONCILER_FUNCTION_NAME } = requireEnv(['RECONCILER_FUNCTION_NAME']);
 const logger = new Logger({ serviceName: 'idc-lease-api' });
 const organization = new Organization(new OrganizationsClient(clientConfig({ region })));
+const reconciler = new ReconcilerFunction(
+  // A throttled run is the admin's to retry (409), not this function's to wait out within 29 s.
+  new LambdaClient({ ...clientConfig({ region }), maxAttempts: 1 }),
+  RECONCILER_FUNCTION_NAME,
+);
 const api = compose(
   createClients({ region }),
   resources,
   policy,
   logger,
   // API Gateway gives up after 29 s; waiting for the workflow's next token must end well before.
-  { organization: () => organization.tree(), tokenWaitMs: 10_000 },
+  {
+    organization: () => organization.tree(),
+    tokenWaitMs: 10_000,
+    // Only the reconciler function may delete assignments; the API asks it and relays its report.
+    reconcile: () => reconciler.run(),
+  },
 );
 // The caller's own lookup is cached; approve/reject re-read the approver's groups uncached.
 const callers = new CachedDirectory(api.ctx.directory);

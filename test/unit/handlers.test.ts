@@ -14,6 +14,7 @@ describe('the deployed entry points', () => {
       INSTANCE_ARN: 'arn:aws:sso:::instance/ssoins-0123456789abcdef',
       IDENTITY_STORE_ID: 'd-0123456789',
       ACCESS_POLICY_FILE: policyFile,
+      RECONCILER_FUNCTION_NAME: 'idc-lease-reconciler',
     });
 
     // Act

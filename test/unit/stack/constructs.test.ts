@@ -72,6 +72,16 @@ describe('the constructs', () => {
           memorySize: 64,
         }),
     ).toThrow(/B: memorySize must be 128–10240 MB/);
+    expect(
+      () =>
+        new LeaseFunction(stack, 'C', {
+          entry: 'lambdas/api/handler.ts',
+          description: 'd',
+          serviceName: 's',
+          logRetention: retention,
+          reservedConcurrency: 0,
+        }),
+    ).toThrow(/C: reservedConcurrency must be a whole number of at least 1/);
   });
 
   it('EventConsumer routes a pattern or a schedule, not both, not neither', () => {

@@ -211,6 +211,14 @@ describe('the reconciler', () => {
       Targets: [Match.objectLike({ Arn: reconciler })],
     });
   });
+
+  it('runs one sweep at a time', () => {
+    const functions = app.template.findResources('AWS::Lambda::Function');
+    const reserved = Object.entries(functions)
+      .filter(([, fn]) => fn.Properties.ReservedConcurrentExecutions !== undefined)
+      .map(([id, fn]) => [id, fn.Properties.ReservedConcurrentExecutions]);
+    expect(reserved).toEqual([[logicalId(app.stack, app.stack.reconciler.handler), 1]]);
+  });
 });
 
 describe('operations', () => {
