@@ -13,8 +13,8 @@ import {
   ListInstancesCommand,
 } from '@aws-sdk/client-sso-admin';
 import type { AwsClients } from '../adapters/clients.ts';
-import { LEDGER_INDEXES } from '../adapters/ledger.ts';
-import { executionEndedPattern } from '../lib/rules.ts';
+import { LEDGER_INDEXES, LEDGER_KEYS } from '../adapters/ledger.ts';
+import { executionEndedPattern, ledgerWriterPattern } from '../lib/rules.ts';
 import { renderLeaseDefinition } from '../statemachines/definition.ts';
 import type { Seed } from './seed.ts';
 
@@ -65,22 +65,21 @@ export const provision = async (aws: AwsClients, region: string, seed: Seed): Pr
       TableName: NAMES.table,
       BillingMode: 'PAY_PER_REQUEST',
       AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-        { AttributeName: 'requesterId', AttributeType: 'S' },
-        { AttributeName: 'status', AttributeType: 'S' },
-        { AttributeName: 'requestedAt', AttributeType: 'S' },
-      ],
+        LEDGER_KEYS.partition,
+        LEDGER_KEYS.sort,
+        LEDGER_KEYS.indexSort,
+        ...LEDGER_INDEXES.map((index) => index.partition),
+      ].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
       KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
+        { AttributeName: LEDGER_KEYS.partition, KeyType: 'HASH' },
+        { AttributeName: LEDGER_KEYS.sort, KeyType: 'RANGE' },
       ],
       // A requester's leases, and the leases in one status (pending approvals), newest first.
       GlobalSecondaryIndexes: LEDGER_INDEXES.map((index) => ({
         IndexName: index.name,
         KeySchema: [
           { AttributeName: index.partition, KeyType: 'HASH' },
-          { AttributeName: 'requestedAt', KeyType: 'RANGE' },
+          { AttributeName: LEDGER_KEYS.indexSort, KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'ALL' },
       })),
@@ -93,7 +92,7 @@ export const provision = async (aws: AwsClients, region: string, seed: Seed): Pr
     new PutRuleCommand({
       Name: NAMES.ledgerRule,
       EventBusName: NAMES.bus,
-      EventPattern: JSON.stringify({ source: ['idc-lease'] }),
+      EventPattern: JSON.stringify(ledgerWriterPattern),
     }),
   );
   await aws.events.send(
