@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --json] [-- --burst N]`: the lease engine's figures on the local runtime.
+ * `npm run bench [-- --json] [-- --burst N] [-- --only eligibility|deployment]`: the lease engine's
+ * figures on the local runtime, the eligibility decision, and the deployable app's synth and bundles.
  * Prints one JSON object (CONTRACT "Benchmarks") with --json, a table otherwise.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { clientConfig, createClients } from '../adapters/clients.ts';
 import { Ledger } from '../adapters/ledger.ts';
 import type { Lease } from '../core/lease.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
+import { benchDeployment } from './deployment.ts';
 import { benchEligibility } from './eligibility.ts';
 
 const { values } = parseArgs({
@@ -33,6 +35,12 @@ log('eligibility: 5,000 accounts, 200 OUs, 1,000 permission sets, 500 rules …'
 const eligibility = benchEligibility();
 if (values.only === 'eligibility') {
   print(eligibility);
+  process.exit(0);
+}
+log('deployment: cdk synth and the handler bundles …');
+const deployment = benchDeployment(log);
+if (values.only === 'deployment') {
+  print(deployment);
   process.exit(0);
 }
 
@@ -219,6 +227,7 @@ try {
 
   const figures = {
     ...eligibility,
+    ...deployment,
     transitionsAutoApproved: autoTransitions,
     transitionsApproved: approvedTransitions,
     approvalToCreateMsP95: p95(approvalDelays),
