@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { parseDuration } from '../core/duration.ts';
@@ -84,5 +84,9 @@ export class IdcLeaseStack extends Stack {
       },
       operatorEmails: config.notifications.operatorEmails,
     });
+    // What operators look up after a deploy (the API's URL is the RestApi's own Endpoint output).
+    new CfnOutput(this, 'OperatorsTopicArn', { value: this.operations.topic.topicArn });
+    new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'LedgerTableName', { value: table.tableName });
   }
 }

@@ -263,3 +263,18 @@ describe('operations', () => {
     });
   });
 });
+
+describe('the stack outputs', () => {
+  it('name the API endpoint, the operators’ topic, the state machine and the ledger table', () => {
+    const outputs = app.template.findOutputs('*');
+    const values = Object.fromEntries(
+      Object.entries(outputs).map(([id, output]) => [id.replace(/[A-F0-9]{8}$/, ''), output.Value]),
+    );
+    expect(values).toEqual({
+      ApiEndpoint: expect.objectContaining({ 'Fn::Join': expect.any(Array) }),
+      OperatorsTopicArn: { Ref: logicalId(app.stack, app.stack.operations.topic) },
+      StateMachineArn: { Ref: logicalId(app.stack, app.stack.workflow.stateMachine) },
+      LedgerTableName: { Ref: logicalId(app.stack, app.stack.ledger.table) },
+    });
+  });
+});
