@@ -6,10 +6,13 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { link } from '../core/audit-chain.ts';
 import { ValidationError } from '../core/errors.ts';
-import type { LeaseRecord, TimelineEntry } from '../core/lease.ts';
-import type { LeaseStatus } from '../core/lease-status.ts';
+import type { LeaseRecord } from '../core/lease.ts';
 import { leaseKey, TUPLE_SK } from '../core/ledger-keys.ts';
+import { type ChainAppend, type LeaseUpdate, leaseUpdateExpression } from './lease-update.ts';
+
+export type { LeaseUpdate } from './lease-update.ts';
 
 /** The tool's knowledge of one (principal, account, permission set): who holds it, is it ours. */
 export interface TupleRecord {
@@ -21,19 +24,6 @@ export interface TupleRecord {
   principalId?: string;
   accountId?: string;
   permissionSetArn?: string;
-}
-
-export interface LeaseUpdate {
-  status?: LeaseStatus;
-  /** The update applies only while the lease is in one of these statuses. */
-  from?: readonly LeaseStatus[];
-  set?: Record<string, unknown>;
-  remove?: readonly string[];
-  timeline?: readonly TimelineEntry[];
-  /** Idempotency for at-least-once delivery: an event id applies once. */
-  eventId?: string;
-  /** Extra condition on the record, in DynamoDB syntax, with its own values. */
-  condition?: { expression: string; values: Record<string, unknown> };
 }
 
 /** Key attributes of the ledger table (all strings); the stack and the local runtime create it from these. */
@@ -64,6 +54,15 @@ const decodeToken = (token: string | undefined): Record<string, unknown> | undef
 
 const isConditionFailure = (err: unknown): boolean =>
   (err as { name?: string }).name === 'ConditionalCheckFailedException';
+
+/**
+ * Concurrent appends to one timeline retry on the new head. Each round one writer wins, so N
+ * writers at once need up to N rounds; more than this many means a runaway writer.
+ */
+const MAX_APPEND_ATTEMPTS = 25;
+
+/** A short random pause between rounds, so the writers that lost do not collide again at once. */
+const jitter = () => new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 25));
 
 /** Data access to the ledger table. Everything that writes the ledger outside the workflow goes here. */
 export class Ledger {
@@ -96,10 +95,11 @@ export class Ledger {
         },
       }),
     );
+    const chained = link(record.id, undefined, record.timeline);
     await this.ddb.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: record,
+        Item: { ...record, timeline: chained.entries, timelineHead: chained.head },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -108,65 +108,55 @@ export class Ledger {
   /**
    * Applies an update; returns the new record, or undefined when its condition (status, event
    * already applied, extra condition) did not hold, in which case nothing changed.
+   *
+   * Timeline entries are appended to the lease's hash chain: linked after the head this call
+   * read, written only if the head is still that one. When another writer appended first, the
+   * entries are linked again after the new head, so concurrent writers never fork the chain.
    */
   async updateLease(id: string, update: LeaseUpdate): Promise<LeaseRecord | undefined> {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    const sets: string[] = [];
-    const removes: string[] = [];
-    const adds: string[] = [];
-    const conditions = ['attribute_exists(pk)'];
-    const name = (path: string) =>
-      path
-        .split('.')
-        .map((part) => {
-          const key = `#${part.replace(/[^A-Za-z0-9]/g, '_')}`;
-          names[key] = part;
-          return key;
-        })
-        .join('.');
-    let i = 0;
-    const value = (v: unknown) => {
-      const key = `:v${i++}`;
-      values[key] = v;
-      return key;
-    };
-    if (update.status) sets.push(`${name('status')} = ${value(update.status)}`);
-    for (const [path, v] of Object.entries(update.set ?? {})) sets.push(`${name(path)} = ${value(v)}`);
-    if (update.timeline && update.timeline.length > 0) {
-      sets.push(
-        `${name('timeline')} = list_append(if_not_exists(${name('timeline')}, ${value([])}), ${value(update.timeline)})`,
-      );
+    if (!update.timeline || update.timeline.length === 0) return this.applyUpdate(id, update);
+    for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
+      const head = await this.timelineHead(id);
+      if (head === null) return undefined;
+      const chained = link(id, head, update.timeline);
+      const out = await this.applyUpdate(id, update, {
+        entries: chained.entries,
+        from: head,
+        to: chained.head,
+      });
+      if (out) return out;
+      // Failed: either the lease's own conditions, or the head moved under us (then try again).
+      if ((await this.timelineHead(id)) === head) return undefined;
+      await jitter();
     }
-    for (const path of update.remove ?? []) removes.push(name(path));
-    if (update.from) {
-      conditions.push(`${name('status')} IN (${update.from.map((s) => value(s)).join(', ')})`);
-    }
-    if (update.eventId) {
-      const ev = value(update.eventId);
-      conditions.push(`NOT contains(${name('appliedEvents')}, ${ev})`);
-      adds.push(`${name('appliedEvents')} ${value(new Set([update.eventId]))}`);
-    }
-    if (update.condition) {
-      conditions.push(`(${update.condition.expression})`);
-      Object.assign(values, update.condition.values);
-    }
-    const expression = [
-      sets.length ? `SET ${sets.join(', ')}` : '',
-      removes.length ? `REMOVE ${removes.join(', ')}` : '',
-      adds.length ? `ADD ${adds.join(', ')}` : '',
-    ]
-      .filter(Boolean)
-      .join(' ');
+    throw new Error(`lease ${id}: the timeline kept changing while appending to it`);
+  }
+
+  /** The lease's chain head; undefined for an empty chain, null when there is no such lease. */
+  private async timelineHead(id: string): Promise<string | undefined | null> {
+    const out = await this.ddb.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: leaseKey(id),
+        ConsistentRead: true,
+        ProjectionExpression: 'pk, timelineHead',
+      }),
+    );
+    if (!out.Item) return null;
+    return out.Item.timelineHead as string | undefined;
+  }
+
+  private async applyUpdate(
+    id: string,
+    update: LeaseUpdate,
+    append?: ChainAppend,
+  ): Promise<LeaseRecord | undefined> {
     try {
       const out = await this.ddb.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: leaseKey(id),
-          UpdateExpression: expression,
-          ConditionExpression: conditions.join(' AND '),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ...leaseUpdateExpression(update, append),
           ReturnValues: 'ALL_NEW',
         }),
       );

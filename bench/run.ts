@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [-- --burst N] [-- --only eligibility|deployment]`: the lease engine's
+ * `npm run bench [-- --json] [-- --burst N] [-- --only eligibility|audit|deployment]`: the lease engine's
  * figures on the local runtime, the eligibility decision, and the deployable app's synth and bundles.
  * Prints one JSON object (CONTRACT "Benchmarks") with --json, a table otherwise.
  */
@@ -12,6 +12,7 @@ import { clientConfig, createClients } from '../adapters/clients.ts';
 import { Ledger } from '../adapters/ledger.ts';
 import type { Lease } from '../core/lease.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
+import { benchAudit } from './audit.ts';
 import { benchDeployment } from './deployment.ts';
 import { benchEligibility } from './eligibility.ts';
 
@@ -35,6 +36,12 @@ log('eligibility: 5,000 accounts, 200 OUs, 1,000 permission sets, 500 rules …'
 const eligibility = benchEligibility();
 if (values.only === 'eligibility') {
   print(eligibility);
+  process.exit(0);
+}
+log('audit: link and verify 10,000 timelines of 10 entries …');
+const audit = benchAudit();
+if (values.only === 'audit') {
+  print(audit);
   process.exit(0);
 }
 log('deployment: cdk synth and the handler bundles …');
@@ -227,6 +234,7 @@ try {
 
   const figures = {
     ...eligibility,
+    ...audit,
     ...deployment,
     transitionsAutoApproved: autoTransitions,
     transitionsApproved: approvedTransitions,

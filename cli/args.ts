@@ -28,6 +28,8 @@ interface CommandSpec {
   summary: string;
   /** The command takes one positional lease id. */
   id?: boolean;
+  /** Words that may follow the command and change what it does (`lease audit verify`). */
+  actions?: readonly string[];
   options: Record<string, OptionSpec>;
 }
 
@@ -71,7 +73,8 @@ export const COMMANDS = {
   },
   approvals: { summary: 'list leases waiting for your decision', options: {} },
   audit: {
-    summary: 'export leases with their timelines (auditors, admins)',
+    summary: 'export leases with their timelines; `audit verify` checks the hash chain (auditors, admins)',
+    actions: ['verify'],
     options: {
       principal: str('USERNAME'),
       account: str('ACCOUNT_ID'),
@@ -99,6 +102,8 @@ export type ParseResult =
       kind: 'command';
       command: CommandName;
       id?: string;
+      /** e.g. `verify` in `lease audit verify`. */
+      action?: string;
       /** The command's own flags, by their long name. */
       flags: Record<string, string | boolean | undefined>;
       globals: Globals;
@@ -142,6 +147,7 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
     if (typeof value === 'string' && option.choices && !option.choices.includes(value))
       throw new UsageError(`--${flag} must be one of ${option.choices.join(', ')}`);
   }
+  const action = spec.actions?.includes(rest[0] ?? '') ? rest.shift() : undefined;
   const expected = spec.id ? 1 : 0;
   if (rest.length < expected) throw new UsageError(`'${name}' needs a lease id`);
   if (rest.length > expected) throw new UsageError(`unexpected argument '${rest[expected]}'`);
@@ -167,6 +173,7 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
     kind: 'command',
     command: name,
     ...(spec.id ? { id: rest[0] as string } : {}),
+    ...(action ? { action } : {}),
     flags,
     globals,
   } satisfies ParseResult;
@@ -180,7 +187,11 @@ const optionUsage = (name: string, spec: OptionSpec): string => {
 /** `lease <command> ...` line for one command. */
 export const commandUsage = (command: CommandName): string => {
   const spec = specOf(command);
-  const parts = [`lease ${command}`, ...(spec.id ? ['<id>'] : [])];
+  const parts = [
+    `lease ${command}`,
+    ...(spec.actions ? [`[${spec.actions.join('|')}]`] : []),
+    ...(spec.id ? ['<id>'] : []),
+  ];
   for (const [name, option] of Object.entries(spec.options)) parts.push(optionUsage(name, option));
   return parts.join(' ');
 };

@@ -8,6 +8,8 @@ export const EXIT = {
   DENIED: 3,
   NOT_FOUND: 4,
   CONFLICT: 5,
+  /** `lease audit verify` found a broken link in the audit trail. */
+  TAMPERED: 6,
 } as const;
 
 /** 4xx usage/validation → 2, 401/403 → 3, 404 → 4, 409 → 5; anything else (5xx, network) → 1. */

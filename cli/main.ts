@@ -51,13 +51,41 @@ async function makeClient(globals: Globals, io: Io): Promise<ApiClient> {
   return new ApiClient({ ...base, signer });
 }
 
+/** What `GET /audit/verify` answers. */
+interface Verification {
+  ok: boolean;
+  checkedEntries: number;
+  checkedLeases: number;
+  firstBadEntry?: { leaseId: string; index: number; problem: string };
+}
+
+/** A command's output with an exit code other than success. */
+interface Outcome {
+  text: string;
+  code: number;
+}
+
+const verification = (v: Verification, table: boolean): Outcome => {
+  const code = v.ok ? EXIT.OK : EXIT.TAMPERED;
+  if (!table) return { text: json(v), code };
+  const counted = `${v.checkedEntries} timeline entries in ${v.checkedLeases} leases`;
+  const bad = v.firstBadEntry;
+  return {
+    text: bad
+      ? `audit trail BROKEN at lease ${bad.leaseId}, entry ${bad.index}: ${bad.problem} (after ${counted})`
+      : `audit trail intact: ${counted} verified`,
+    code,
+  };
+};
+
 async function execute(
   command: CommandName,
+  action: string | undefined,
   id: string | undefined,
   flags: Flags,
   client: ApiClient,
   table: boolean,
-): Promise<string> {
+): Promise<string | Outcome> {
   const lease: Show = (v) => (table ? leaseDetail(v as LeaseView) : json(v));
   const leases: Show = (v) => (table ? leaseTable(v as LeaseView[]) : json(v));
   const path = `/leases/${encodeURIComponent(id ?? '')}`;
@@ -114,6 +142,8 @@ async function execute(
     case 'approvals':
       return leases(await client.json('GET', '/approvals'));
     case 'audit': {
+      if (action === 'verify')
+        return verification(await client.json<Verification>('GET', '/audit/verify'), table);
       const format = str(flags, 'format') ?? 'json';
       const replies = await client.pages('/audit', {
         principal: str(flags, 'principal'),
@@ -151,15 +181,17 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
   try {
     const client = await makeClient(parsed.globals, io);
-    const text = await execute(
+    const out = await execute(
       parsed.command,
+      parsed.action,
       parsed.id,
       parsed.flags,
       client,
       parsed.globals.output === 'table',
     );
+    const { text, code } = typeof out === 'string' ? { text: out, code: EXIT.OK } : out;
     if (text) io.stdout(text.endsWith('\n') ? text : `${text}\n`);
-    return EXIT.OK;
+    return code;
   } catch (err) {
     io.stderr(`${errorMessage(err, parsed.globals)}\n`);
     if (err instanceof UsageError) io.stderr(`\n${usage(parsed.command)}`);

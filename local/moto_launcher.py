@@ -162,6 +162,37 @@ def apply_workarounds() -> None:
         ) is original_extract:
             module.extract_json = _extract_json
 
+    # Defect 7 (not in FACTS.md): the server handles requests on many threads and DynamoDB's
+    # backend reads, checks the condition and writes an item without a lock, so two concurrent
+    # conditional updates of one item can both pass and one of them be lost. DynamoDB applies
+    # each request to an item atomically; one lock over the backend's operations does the same.
+    from moto.dynamodb import models as ddb_models
+
+    ddb_lock = threading.RLock()
+
+    def _atomic(method):  # type: ignore[no-untyped-def]
+        @functools.wraps(method)
+        def locked(*args, **kwargs):  # type: ignore[no-untyped-def]
+            with ddb_lock:
+                return method(*args, **kwargs)
+
+        return locked
+
+    for name in (
+        "put_item",
+        "update_item",
+        "delete_item",
+        "get_item",
+        "query",
+        "scan",
+        "transact_write_items",
+        "transact_get_items",
+        "batch_write_item",
+    ):
+        original_method = getattr(ddb_models.DynamoDBBackend, name, None)
+        if original_method is not None:
+            setattr(ddb_models.DynamoDBBackend, name, _atomic(original_method))
+
     # moto points tasks at http://localhost:<port>; localhost may resolve to ::1 first.
     sfn_boto_client.moto_server_port = lambda: os.environ["MOTO_PORT"]
 

@@ -74,6 +74,18 @@ describe('lease argument parsing', () => {
     });
   });
 
+  it('reads `audit verify` as the audit command’s verify action, and nothing else as one', () => {
+    // Act
+    const verify = parseCommandLine(['audit', 'verify', ...API], {});
+    const other = () => parseCommandLine(['audit', 'check', ...API], {});
+
+    // Assess
+    expect(verify).toMatchObject({ kind: 'command', command: 'audit', action: 'verify' });
+    expect(parseCommandLine(['audit', ...API], {})).not.toHaveProperty('action');
+    expect(other).toThrow(new UsageError("unexpected argument 'check'"));
+    expect(commandUsage('audit')).toMatch(/^lease audit \[verify\] /);
+  });
+
   it('reads boolean flags', () => {
     // Act
     const parsed = parseCommandLine(['list', '--mine', '--status', 'ACTIVE', ...API], {});
