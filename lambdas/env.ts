@@ -39,3 +39,22 @@ export const deploymentFromEnv = () => {
     policy: loadPolicy(JSON.parse(readFileSync(policyFile, 'utf8')), policyFile),
   };
 };
+
+/**
+ * Where the API finds the organization trail for `GET /leases/{id}/activity`: an Athena table it
+ * names in the query (`ACTIVITY_ATHENA_DATABASE`, `…_TABLE`, `…_WORKGROUP`), and log groups it runs
+ * the Logs Insights query over (`ACTIVITY_LOG_GROUPS`, comma-separated). Both optional.
+ */
+export const activityTargetsFromEnv = (env: Readonly<Record<string, string | undefined>>) => {
+  const database = env.ACTIVITY_ATHENA_DATABASE;
+  const table = env.ACTIVITY_ATHENA_TABLE;
+  const workGroup = env.ACTIVITY_ATHENA_WORKGROUP;
+  const logGroupNames = (env.ACTIVITY_LOG_GROUPS ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  return {
+    ...(database && table ? { athena: { database, table, ...(workGroup ? { workGroup } : {}) } } : {}),
+    ...(logGroupNames.length > 0 ? { logGroupNames } : {}),
+  };
+};

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   AuthorizationType,
@@ -37,6 +37,12 @@ export interface LeaseApiProps {
   readonly reconciler: IFunction;
   readonly policyFile: string;
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Where `GET /leases/{id}/activity` finds the organization trail. @default none configured */
+  readonly activity?: {
+    readonly athena?: { readonly database: string; readonly table: string; readonly workGroup?: string };
+    /** CloudWatch Logs groups of the trail, in this account and region; the API queries them. */
+    readonly logGroupNames?: readonly string[];
+  };
   readonly logRetention: RetentionDays;
   /** @default 'prod' */
   readonly stageName?: string;
@@ -74,6 +80,7 @@ export class LeaseApi extends Construct {
       .bindIdentityCenter(props.identityCenter, 'sso:ListPermissionSets', 'sso:DescribePermissionSet');
     this.bindIdentityStore(props.identityStore, partition);
     if (props.organization.readTree) this.bindOrganizationTree(props.organization, partition);
+    if (props.activity) this.bindActivity(props.activity);
     this.handler.addEnvironment('RECONCILER_FUNCTION_NAME', props.reconciler.functionName);
     // The function itself, not `:*` (its versions and aliases), unlike grantInvoke.
     this.handler.addToRolePolicy(
@@ -137,6 +144,40 @@ export class LeaseApi extends Construct {
         `Callers and approvers are looked up by name at request time; any ${kind} of the configured identity store may be one.`,
       );
     }
+  }
+
+  /** The trail the activity route names in its Athena query, and the log groups it queries itself. */
+  private bindActivity(activity: NonNullable<LeaseApiProps['activity']>): void {
+    const { athena, logGroupNames = [] } = activity;
+    if (athena) {
+      this.handler.addEnvironment('ACTIVITY_ATHENA_DATABASE', athena.database);
+      this.handler.addEnvironment('ACTIVITY_ATHENA_TABLE', athena.table);
+      if (athena.workGroup) this.handler.addEnvironment('ACTIVITY_ATHENA_WORKGROUP', athena.workGroup);
+    }
+    if (logGroupNames.length === 0) return;
+    this.handler.addEnvironment('ACTIVITY_LOG_GROUPS', logGroupNames.join(','));
+    const stack = Stack.of(this);
+    this.handler.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['logs:StartQuery'],
+        resources: logGroupNames.map((name) =>
+          stack.formatArn({
+            service: 'logs',
+            resource: 'log-group',
+            resourceName: name,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ),
+      }),
+    );
+    this.handler.addToRolePolicy(
+      new PolicyStatement({ actions: ['logs:GetQueryResults', 'logs:StopQuery'], resources: ['*'] }),
+    );
+    acknowledgeWildcardResource(
+      this.handler.role as Construct,
+      '*',
+      'logs:GetQueryResults and logs:StopQuery support only Resource "*"; they act on a query id that logs:StartQuery, limited to the trail log groups, returned.',
+    );
   }
 
   /** The organization's roots and OUs, read to expand OU rules into accounts. */

@@ -7,7 +7,7 @@ import { Ledger } from '../adapters/ledger.ts';
 import type { OrgTree } from '../core/org-tree.ts';
 import type { Policy } from '../core/policy.ts';
 import { type ReconcileReport, reconcile } from '../lambdas/reconciler/reconciler.ts';
-import type { ServiceContext } from './context.ts';
+import type { ActivityTargets, ServiceContext } from './context.ts';
 
 /** Where the deployment's resources are: the stack's outputs, or the local runtime's. */
 export interface Resources {
@@ -40,6 +40,7 @@ export function compose(
      * function, so the API's own role needs no right to delete assignments.
      */
     reconcile?: () => Promise<ReconcileReport>;
+    activity?: ActivityTargets;
   } = {},
 ): Composed {
   const ledger = new Ledger(aws.ddb, resources.tableName);
@@ -57,6 +58,7 @@ export function compose(
     logger,
     now,
     tokenWaitMs: options.tokenWaitMs ?? 10_000,
+    ...(options.activity ? { activity: options.activity } : {}),
     // Only policies that name OUs need the organization's tree.
     ...(options.organization && policy.rules.some((rule) => (rule.ous ?? []).length > 0)
       ? { organization: options.organization }

@@ -1,7 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { ActivityLogs } from '../adapters/activity-logs.ts';
 import type { Directory } from '../adapters/directory.ts';
 import type { Engine, EventPublisher } from '../adapters/engine.ts';
 import type { Ledger } from '../adapters/ledger.ts';
+import type { AthenaTarget } from '../core/activity.ts';
 import type { OrgTree } from '../core/org-tree.ts';
 import type { Policy } from '../core/policy.ts';
 
@@ -24,4 +26,13 @@ export interface ServiceContext {
   readonly organization?: () => Promise<OrgTree>;
   /** How long an approve/revoke/extend waits for the workflow's next task token. */
   readonly tokenWaitMs: number;
+  /** Where the organization trail can be queried for what a lease's sessions did. */
+  readonly activity?: ActivityTargets;
+}
+
+export interface ActivityTargets {
+  /** Named in the Athena query; the API does not run it (results need S3 and Glue rights). */
+  readonly athena?: AthenaTarget;
+  /** The trail's log group: the API runs the Logs Insights query and returns its rows. */
+  readonly logs?: ActivityLogs;
 }

@@ -1,19 +1,22 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { ActivityLogs } from '../../adapters/activity-logs.ts';
 import { CachedDirectory } from '../../adapters/cached-directory.ts';
 import { clientConfig, createClients } from '../../adapters/clients.ts';
 import { Organization } from '../../adapters/organization.ts';
 import { ReconcilerFunction } from '../../adapters/reconciler-function.ts';
 import { sessionNameFromCallerArn } from '../../core/caller-arn.ts';
 import { compose } from '../../service/compose.ts';
-import { deploymentFromEnv, requireEnv } from '../env.ts';
+import { activityTargetsFromEnv, deploymentFromEnv, requireEnv } from '../env.ts';
 import { type GatewayResult, handleGatewayEvent } from './gateway.ts';
 import { route } from './router.ts';
 
 const { region, resources, policy } = deploymentFromEnv();
 const { RECONCILER_FUNCTION_NAME } = requireEnv(['RECONCILER_FUNCTION_NAME']);
 const logger = new Logger({ serviceName: 'idc-lease-api' });
+const activity = activityTargetsFromEnv(process.env);
 const organization = new Organization(new OrganizationsClient(clientConfig({ region })));
 const reconciler = new ReconcilerFunction(
   // A throttled run is the admin's to retry (409), not this function's to wait out within 29 s.
@@ -31,6 +34,17 @@ const api = compose(
     tokenWaitMs: 10_000,
     // Only the reconciler function may delete assignments; the API asks it and relays its report.
     reconcile: () => reconciler.run(),
+    activity: {
+      ...(activity.athena ? { athena: activity.athena } : {}),
+      ...(activity.logGroupNames
+        ? {
+            logs: new ActivityLogs(
+              new CloudWatchLogsClient(clientConfig({ region })),
+              activity.logGroupNames,
+            ),
+          }
+        : {}),
+    },
   },
 );
 // The caller's own lookup is cached; approve/reject re-read the approver's groups uncached.

@@ -1,7 +1,9 @@
 import type { Caller } from '../../adapters/directory.ts';
 import { ForbiddenError, NotFoundError, toErrorBody, UnauthorizedError } from '../../core/errors.ts';
 import { isAdmin } from '../../core/policy.ts';
+import { leaseActivity } from '../../service/activity.ts';
 import { auditTrail, driftFindings, toCsv, toJsonLines } from '../../service/audit.ts';
+import { verifyAuditTrail } from '../../service/audit-verify.ts';
 import type { ServiceContext } from '../../service/context.ts';
 import { approveLease, rejectLease } from '../../service/decisions.ts';
 import { extendLease, revokeLease } from '../../service/lifecycle.ts';
@@ -61,6 +63,7 @@ const ROUTES: [string, RegExp, Handler][] = [
     },
   ],
   ['GET', /^\/approvals$/, async ({ ctx }, caller) => ok(await pendingApprovals(ctx, caller))],
+  ['GET', /^\/audit\/verify$/, async ({ ctx }, caller) => ok(await verifyAuditTrail(ctx, caller))],
   [
     'GET',
     /^\/audit\/drift$/,
@@ -103,6 +106,11 @@ const ROUTES: [string, RegExp, Handler][] = [
     'GET',
     new RegExp(`^${LEASE}$`),
     async ({ ctx }, caller, [id]) => ok(await getLease(ctx, caller, id as string)),
+  ],
+  [
+    'GET',
+    new RegExp(`^${LEASE}/activity$`),
+    async ({ ctx }, caller, [id]) => ok(await leaseActivity(ctx, caller, id as string)),
   ],
   [
     'POST',
