@@ -140,9 +140,12 @@ export interface DriftFinding {
   eventId?: string;
   leaseId?: string;
   requestId?: string;
+  /** CLOUDTRAIL findings: the call, and who made it (either CloudTrail record shape). */
+  eventName?: string;
+  actor?: { type: string; userName?: string; userId?: string; arn?: string };
 }
 
-/** GET /audit/drift: what the reconciler (and later the CloudTrail correlator) found, newest first. */
+/** GET /audit/drift: what the reconciler and the CloudTrail correlator found, newest first. */
 export async function driftFindings(
   ctx: ServiceContext,
   caller: Caller,
