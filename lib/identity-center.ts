@@ -11,6 +11,12 @@ const SSO_ACTION_RESOURCES = {
   'sso:DescribeAccountAssignmentDeletionStatus': ['instance'],
   'sso:ListPermissionSets': ['instance'],
   'sso:DescribePermissionSet': ['instance', 'permissionSet'],
+  // Ending live sessions: the permission set's inline policy, and pushing it to one account.
+  'sso:GetInlinePolicyForPermissionSet': ['instance', 'permissionSet'],
+  'sso:PutInlinePolicyToPermissionSet': ['instance', 'permissionSet'],
+  'sso:DeleteInlinePolicyFromPermissionSet': ['instance', 'permissionSet'],
+  'sso:ProvisionPermissionSet': ['instance', 'permissionSet', 'account'],
+  'sso:DescribePermissionSetProvisioningStatus': ['instance'],
 } as const;
 
 export type SsoAction = keyof typeof SSO_ACTION_RESOURCES;
