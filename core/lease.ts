@@ -68,6 +68,10 @@ export interface LeaseRecord extends Lease {
   taskToken?: string;
   tokenFor?: 'APPROVAL' | 'HOLD';
   appliedEvents?: Set<string>;
+  /** The hash of the last timeline entry (`core/audit-chain.ts`). */
+  timelineHead?: string;
+  /** The expiry the notifier already sent "ending soon" for (an extension re-arms it). */
+  endingSoonFor?: string;
 }
 
 const INTERNAL = [
@@ -86,11 +90,17 @@ const INTERNAL = [
   'taskToken',
   'tokenFor',
   'appliedEvents',
+  'timelineHead',
+  'endingSoonFor',
 ] as const;
 
 export const publicLease = (record: LeaseRecord): Lease => {
   const lease: Record<string, unknown> = { ...record };
   for (const key of INTERNAL) delete lease[key];
-  lease.timeline = [...record.timeline].sort((a, b) => a.at.localeCompare(b.at));
+  // Shown in time order, without the chain links (`GET /audit/verify` checks those in stored order).
+  lease.timeline = record.timeline
+    .map(({ at, type, actor, detail }) => ({ at, type, actor, detail }))
+    .map((entry) => Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined)))
+    .sort((a, b) => (a.at as string).localeCompare(b.at as string));
   return lease as unknown as Lease;
 };

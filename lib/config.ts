@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { parseDuration } from '../core/duration.ts';
+import { checkNotifierSettings, NotifierSettingsShape } from '../core/notifier-settings.ts';
 import { loadPolicy, managedPermissionSets, type Policy, PolicyError } from '../core/policy.ts';
 import { formatIssues } from '../core/policy-schema.ts';
 
@@ -80,8 +81,39 @@ export const DeploymentConfigSchema = z.strictObject({
     .strictObject({
       /** Subscribed by email to the operators' alarm topic (each must confirm once). */
       operatorEmails: z.array(z.email()).default([]),
+      // The lease notifier's channels (core/notifier-settings.ts): slack, webhook, email, audit, …
+      ...NotifierSettingsShape,
     })
-    .default({ operatorEmails: [] }),
+    .superRefine(checkNotifierSettings)
+    .superRefine((settings, ctx) => {
+      // A signed body over plain HTTP still shows every lease to the network in between.
+      if (settings.webhook?.url && !settings.webhook.url.startsWith('https://'))
+        ctx.addIssue({ code: 'custom', path: ['webhook', 'url'], message: 'must be an https URL' });
+    })
+    .default({ operatorEmails: [], audit: [], endingSoonLead: 'PT10M' }),
+  /**
+   * Where the organization trail can be queried for what a lease's sessions did
+   * (`GET /leases/{id}/activity`): the Athena table the query names, and the CloudWatch Logs
+   * groups the API runs the Logs Insights query over. Both optional.
+   */
+  activity: z
+    .strictObject({
+      athena: z
+        .strictObject({
+          database: z.string().regex(/^[A-Za-z0-9_]{1,255}$/, 'must be a Glue database name'),
+          table: z.string().regex(/^[A-Za-z0-9_]{1,255}$/, 'must be a Glue table name'),
+          workGroup: z
+            .string()
+            .regex(/^[A-Za-z0-9._-]{1,128}$/, 'must be an Athena workgroup name')
+            .optional(),
+        })
+        .optional(),
+      logGroupNames: z
+        .array(z.string().regex(/^[.\-_/#A-Za-z0-9]{1,512}$/, 'must be a CloudWatch Logs group name'))
+        .max(50)
+        .optional(),
+    })
+    .default({}),
 });
 
 export type DeploymentConfigInput = z.input<typeof DeploymentConfigSchema>;

@@ -141,10 +141,13 @@ export class LeaseFunction extends NodejsFunction {
       acknowledge(this, id, 'Node.js 22 (LTS) is the runtime this project builds, tests and supports.');
   }
 
-  /** `LEDGER_TABLE` and the calls the ledger adapter makes, on the table and its indexes. */
-  bindLedger(table: ITable): this {
+  /**
+   * `LEDGER_TABLE` and the calls the ledger adapter makes, on the table and its indexes; a
+   * function that uses only part of the adapter names the calls it makes.
+   */
+  bindLedger(table: ITable, actions: readonly (typeof LEDGER_ACTIONS)[number][] = LEDGER_ACTIONS): this {
     this.addEnvironment('LEDGER_TABLE', table.tableName);
-    table.grant(this, ...LEDGER_ACTIONS);
+    table.grant(this, ...actions);
     acknowledgeWildcardResource(
       this.role as Role,
       `${table.tableArn}/index/*`,

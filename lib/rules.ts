@@ -1,3 +1,4 @@
+import { ASSIGNMENT_EVENT_NAMES } from '../core/cloudtrail.ts';
 import { DetailType, EVENT_SOURCE } from '../core/lease-status.ts';
 
 /**
@@ -24,3 +25,40 @@ export const revocationFailedPattern = {
   source: [EVENT_SOURCE],
   'detail-type': [DetailType.RevocationFailed],
 };
+
+/**
+ * Identity Center's CloudTrail records of assignment calls, which CloudTrail delivers to the
+ * default bus of the instance's home region: the correlator's input.
+ */
+export const cloudTrailAssignmentPattern = {
+  source: ['aws.sso'],
+  'detail-type': ['AWS API Call via CloudTrail'],
+  detail: { eventSource: ['sso.amazonaws.com'], eventName: [...ASSIGNMENT_EVENT_NAMES] },
+};
+
+/**
+ * A lease's end (and a failure after it was granted): the session ender decides whether the
+ * user's live sessions must be cut.
+ */
+export const leaseEndedPattern = {
+  source: [EVENT_SOURCE],
+  'detail-type': [DetailType.Ended, DetailType.Failed],
+};
+
+/**
+ * The notifier hears every lease event, but never a task token: events without one arrive as
+ * they are, and the three that carry one (the workflow's waiting states) arrive through
+ * `notifierTokenTransformer`, which keeps only what the notifier needs to look the lease up.
+ */
+export const notifierPattern = { source: [EVENT_SOURCE], detail: { taskToken: [{ exists: false }] } };
+export const notifierTokenPattern = { source: [EVENT_SOURCE], detail: { taskToken: [{ exists: true }] } };
+export const notifierTokenTransformer = {
+  InputPathsMap: {
+    id: '$.id',
+    detailType: '$.detail-type',
+    leaseId: '$.detail.leaseId',
+    at: '$.detail.at',
+  },
+  InputTemplate:
+    '{"id": "<id>", "detail-type": "<detailType>", "detail": {"leaseId": "<leaseId>", "at": "<at>"}}',
+} as const;

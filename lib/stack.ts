@@ -1,16 +1,20 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { parseDuration } from '../core/duration.ts';
 import { managedAccounts, managedPermissionSets } from '../core/policy.ts';
 import type { DeploymentConfig } from './config.ts';
+import { Correlator } from './correlator.ts';
 import { IdentityCenterScope } from './identity-center.ts';
 import { LeaseApi } from './lease-api.ts';
 import { LeaseEvents } from './lease-events.ts';
 import { LeaseWorkflow } from './lease-workflow.ts';
 import { Ledger } from './ledger.ts';
+import { Notifier } from './notifier.ts';
 import { Operations } from './operations.ts';
 import { Reconciler } from './reconciler.ts';
+import { endSessionsScope, SessionEnder } from './session-ender.ts';
 
 export interface IdcLeaseStackProps extends StackProps {
   readonly config: DeploymentConfig;
@@ -22,8 +26,13 @@ export class IdcLeaseStack extends Stack {
   public readonly events: LeaseEvents;
   public readonly workflow: LeaseWorkflow;
   public readonly reconciler: Reconciler;
+  public readonly correlator: Correlator;
   public readonly api: LeaseApi;
   public readonly operations: Operations;
+  /** Only when `notifications` configures a channel. */
+  public readonly notifier?: Notifier;
+  /** Only when a rule of the policy has `endSessions: true`. */
+  public readonly sessionEnder?: SessionEnder;
 
   constructor(scope: Construct, id: string, props: IdcLeaseStackProps) {
     super(scope, id, props);
@@ -57,6 +66,15 @@ export class IdcLeaseStack extends Stack {
       every: Duration.seconds(parseDuration(config.reconcileEvery)),
       logRetention,
     });
+    this.correlator = new Correlator(this, 'Correlator', {
+      table,
+      bus,
+      identityCenter,
+      identityStore: { id: config.identityStoreId, ownerAccountId: config.managementAccountId },
+      toolRoles: [workflow.role, this.reconciler.handler.role as IRole],
+      policyFile: config.policyPath,
+      logRetention,
+    });
     this.api = new LeaseApi(this, 'Api', {
       table,
       bus,
@@ -71,8 +89,28 @@ export class IdcLeaseStack extends Stack {
       reconciler: this.reconciler.handler,
       policyFile: config.policyPath,
       throttle: config.api,
+      activity: config.activity,
       logRetention,
     });
+    const { operatorEmails, ...notifierSettings } = config.notifications;
+    if (notifierSettings.slack || notifierSettings.webhook || notifierSettings.email)
+      this.notifier = new Notifier(this, 'Notifier', {
+        table,
+        bus,
+        identityStore: { id: config.identityStoreId, ownerAccountId: config.managementAccountId },
+        settings: notifierSettings,
+        logRetention,
+      });
+    const sessionEnderScope = endSessionsScope(config);
+    if (sessionEnderScope)
+      this.sessionEnder = new SessionEnder(this, 'SessionEnder', {
+        table,
+        bus,
+        identityCenter: sessionEnderScope,
+        identityStore: { id: config.identityStoreId, ownerAccountId: config.managementAccountId },
+        policyFile: config.policyPath,
+        logRetention,
+      });
     this.operations = new Operations(this, 'Operations', {
       bus,
       stateMachine: workflow.stateMachine,
@@ -81,8 +119,11 @@ export class IdcLeaseStack extends Stack {
       deadLetterQueues: {
         LedgerWriter: ledgerWriter.deadLetterQueue,
         Reconciler: this.reconciler.consumer.deadLetterQueue,
+        ...(this.notifier ? { Notifier: this.notifier.consumer.deadLetterQueue } : {}),
+        Correlator: this.correlator.consumer.deadLetterQueue,
+        ...(this.sessionEnder ? { SessionEnder: this.sessionEnder.consumer.deadLetterQueue } : {}),
       },
-      operatorEmails: config.notifications.operatorEmails,
+      operatorEmails,
     });
     // What operators look up after a deploy (the API's URL is the RestApi's own Endpoint output).
     new CfnOutput(this, 'OperatorsTopicArn', { value: this.operations.topic.topicArn });

@@ -4,6 +4,9 @@ moto answers every account-assignment call with an instant SUCCEEDED and never t
 WSGI middleware makes Create/Delete answer IN_PROGRESS (as AWS does) and adds, on demand:
 fault rules by principal or account (Throttling, Conflict, IN_PROGRESS polls, FAILED), the
 shared 20 TPS / 10 outstanding-creates quotas, and a log of every sso-admin call.
+ProvisionPermissionSet answers IN_PROGRESS for the target account and
+DescribePermissionSetProvisioningStatus (which moto lacks) reports it, like the assignment calls.
+A rule with "delayMs" holds the answer to a call moto answers itself that long (to force overlaps).
 
 Control endpoint (loopback only, not an AWS API):
   POST   /_idc/faults   {"rules": [...], "limits": {...}}  add rules / set limits
@@ -106,6 +109,8 @@ class IdentityCenterFaults:
                 continue
             if "accountId" in rule and rule["accountId"] != params.get("TargetId"):
                 continue
+            if "permissionSetArn" in rule and rule["permissionSetArn"] != params.get("PermissionSetArn"):
+                continue
             if rule.get("times") is not None and rule["used"] >= rule["times"]:
                 continue
             rule["used"] += 1
@@ -116,7 +121,8 @@ class IdentityCenterFaults:
         now = time.time()
         with self.lock:
             self.calls.append({"action": action, "principalId": params.get("PrincipalId"),
-                               "accountId": params.get("TargetId"), "at": now})
+                               "accountId": params.get("TargetId"),
+                               "permissionSetArn": params.get("PermissionSetArn"), "at": now})
             tps = self.limits.get("tps")
             if tps:
                 self.window = [t for t in self.window if now - t < 1.0]
@@ -133,6 +139,10 @@ class IdentityCenterFaults:
                         return self.error(start_response, "ThrottlingException")
         if rule and rule.get("error"):
             return self.error(start_response, rule["error"])
+        if action == "ProvisionPermissionSet":
+            return self.start_provisioning(environ, start_response, params, rule, now)
+        if action == "DescribePermissionSetProvisioningStatus":
+            return self.describe_provisioning(start_response, params)
 
         if action in ("CreateAccountAssignment", "DeleteAccountAssignment"):
             return self.start_async(environ, start_response, action, params, rule, now)
@@ -140,6 +150,11 @@ class IdentityCenterFaults:
             return self.describe_async(environ, start_response, action, params)
         if action == "ListAccountAssignments":
             return self.list_assignments(environ, start_response)
+        if rule and rule.get("delayMs"):
+            # The answer is read first and handed back late: what the caller sees is stale by then.
+            body, code = self.forward(environ)
+            time.sleep(float(rule["delayMs"]) / 1000.0)
+            return self.respond(start_response, code, body, None if code == 200 else body.get("__type"))
         return self.app(environ, start_response)
 
     def list_assignments(self, environ, start_response):  # type: ignore[no-untyped-def]
@@ -184,10 +199,50 @@ class IdentityCenterFaults:
             self.requests[status["RequestId"]] = {
                 "kind": kind, "polls": polls, "failed": failed, "doneAt": now + delay, "status": status,
             }
+            # The call log doubles as the emulator's CloudTrail: it names each call's request id.
+            for call in reversed(self.calls):
+                if (call["action"] == action and "requestId" not in call
+                        and call.get("principalId") == params.get("PrincipalId")
+                        and call.get("accountId") == params.get("TargetId")):
+                    call["requestId"] = status["RequestId"]
+                    break
         # Identity Center never answers SUCCEEDED from the create/delete call itself.
         status = {**status, "Status": "IN_PROGRESS"}
         status.pop("CreatedDate", None)
         return self.respond(start_response, 200, {key: status})
+
+    def start_provisioning(self, environ, start_response, params, rule, now):  # type: ignore[no-untyped-def]
+        # moto checks the permission set exists, then answers SUCCEEDED for its own account.
+        body, code = self.forward(environ)
+        if code != 200:
+            return self.respond(start_response, code, body, body.get("__type"))
+        failed = rule.get("failureReason") if rule and rule.get("status") == "FAILED" else None
+        status = {"RequestId": str(uuid.uuid4()), "AccountId": params.get("TargetId"),
+                  "PermissionSetArn": params.get("PermissionSetArn"), "Status": "IN_PROGRESS"}
+        with self.lock:
+            self.requests[status["RequestId"]] = {
+                "kind": "provision", "polls": int(rule.get("inProgressPolls", 0)) if rule else 0,
+                "failed": failed, "doneAt": now + float(self.limits.get("completionMs", 0)) / 1000.0,
+                "status": status,
+            }
+        return self.respond(start_response, 200, {"PermissionSetProvisioningStatus": status})
+
+    def describe_provisioning(self, start_response, params):  # type: ignore[no-untyped-def]
+        rid = params.get("ProvisionPermissionSetRequestId")
+        with self.lock:
+            req = self.requests.get(rid)
+            if req is None or req["kind"] != "provision":
+                return self.respond(start_response, 400, {
+                    "__type": "ResourceNotFoundException", "Message": f"no provisioning request {rid}"},
+                    "ResourceNotFoundException")
+            status = dict(req["status"])
+            if req["polls"] > 0 or req["doneAt"] > time.time():
+                req["polls"] = max(0, req["polls"] - 1)
+            elif req["failed"]:
+                status.update(Status="FAILED", FailureReason=req["failed"])
+            else:
+                status["Status"] = "SUCCEEDED"
+        return self.respond(start_response, 200, {"PermissionSetProvisioningStatus": status})
 
     def describe_async(self, environ, start_response, action, params):  # type: ignore[no-untyped-def]
         kind = "create" if action == "DescribeAccountAssignmentCreationStatus" else "delete"

@@ -14,7 +14,12 @@ import {
 } from '@aws-sdk/client-sso-admin';
 import type { AwsClients } from '../adapters/clients.ts';
 import { LEDGER_INDEXES, LEDGER_KEYS } from '../adapters/ledger.ts';
-import { executionEndedPattern, ledgerWriterPattern } from '../lib/rules.ts';
+import {
+  cloudTrailAssignmentPattern,
+  executionEndedPattern,
+  leaseEndedPattern,
+  ledgerWriterPattern,
+} from '../lib/rules.ts';
 import { renderLeaseDefinition } from '../statemachines/definition.ts';
 import type { Seed } from './seed.ts';
 
@@ -27,6 +32,10 @@ export const NAMES = {
   ledgerQueue: 'idc-lease-ledger-writer',
   reconcilerRule: 'idc-lease-execution-ended',
   reconcilerQueue: 'idc-lease-reconciler',
+  correlatorRule: 'idc-lease-cloudtrail',
+  correlatorQueue: 'idc-lease-correlator',
+  sessionEnderRule: 'idc-lease-session-ender',
+  sessionEnderQueue: 'idc-lease-session-ender',
 } as const;
 
 export interface Provisioned {
@@ -37,7 +46,15 @@ export interface Provisioned {
   readonly eventBusName: string;
   readonly tableName: string;
   /** EventBridge rule targets that are Lambda functions in AWS become these queues locally. */
-  readonly queues: { readonly ledgerWriter: string; readonly reconciler: string };
+  readonly queues: {
+    readonly ledgerWriter: string;
+    readonly reconciler: string;
+    readonly correlator: string;
+    /** Lease ends, and the scheduled sweep's events, for the session ender. */
+    readonly sessionEnder: string;
+  };
+  /** The role the workflow's calls are made with: CloudTrail names it as the caller. */
+  readonly workflowRoleArn: string;
   readonly permissionSets: Readonly<Record<string, string>>;
   readonly userIds: Readonly<Record<string, string>>;
 }
@@ -51,6 +68,25 @@ const createQueue = async (aws: AwsClients, name: string): Promise<{ url: string
     await aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))
   ).Attributes?.QueueArn as string;
   return { url, arn };
+};
+
+/**
+ * A rule whose target is a Lambda function in AWS: locally its events go to a queue that the
+ * runtime drains into the same handler. `bus` undefined is the default bus.
+ */
+const routeToQueue = async (
+  aws: AwsClients,
+  route: { rule: string; bus?: string; pattern: unknown; queue: string; targetId: string },
+): Promise<{ url: string; arn: string }> => {
+  const queue = await createQueue(aws, route.queue);
+  const bus = route.bus ? { EventBusName: route.bus } : {};
+  await aws.events.send(
+    new PutRuleCommand({ Name: route.rule, ...bus, EventPattern: JSON.stringify(route.pattern) }),
+  );
+  await aws.events.send(
+    new PutTargetsCommand({ Rule: route.rule, ...bus, Targets: [{ Id: route.targetId, Arn: queue.arn }] }),
+  );
+  return queue;
 };
 
 export const provision = async (aws: AwsClients, region: string, seed: Seed): Promise<Provisioned> => {
@@ -87,21 +123,13 @@ export const provision = async (aws: AwsClients, region: string, seed: Seed): Pr
   );
 
   await aws.events.send(new CreateEventBusCommand({ Name: NAMES.bus }));
-  const ledgerQueue = await createQueue(aws, NAMES.ledgerQueue);
-  await aws.events.send(
-    new PutRuleCommand({
-      Name: NAMES.ledgerRule,
-      EventBusName: NAMES.bus,
-      EventPattern: JSON.stringify(ledgerWriterPattern),
-    }),
-  );
-  await aws.events.send(
-    new PutTargetsCommand({
-      Rule: NAMES.ledgerRule,
-      EventBusName: NAMES.bus,
-      Targets: [{ Id: 'ledger', Arn: ledgerQueue.arn }],
-    }),
-  );
+  const ledgerQueue = await routeToQueue(aws, {
+    rule: NAMES.ledgerRule,
+    bus: NAMES.bus,
+    pattern: ledgerWriterPattern,
+    queue: NAMES.ledgerQueue,
+    targetId: 'ledger',
+  });
 
   const definition = renderLeaseDefinition({
     LedgerTable: NAMES.table,
@@ -120,19 +148,26 @@ export const provision = async (aws: AwsClients, region: string, seed: Seed): Pr
   ).stateMachineArn as string;
 
   // Step Functions reports its executions' ends on the default bus, never on a custom one.
-  const reconcilerQueue = await createQueue(aws, NAMES.reconcilerQueue);
-  await aws.events.send(
-    new PutRuleCommand({
-      Name: NAMES.reconcilerRule,
-      EventPattern: JSON.stringify(executionEndedPattern(stateMachineArn)),
-    }),
-  );
-  await aws.events.send(
-    new PutTargetsCommand({
-      Rule: NAMES.reconcilerRule,
-      Targets: [{ Id: 'reconciler', Arn: reconcilerQueue.arn }],
-    }),
-  );
+  const reconcilerQueue = await routeToQueue(aws, {
+    rule: NAMES.reconcilerRule,
+    pattern: executionEndedPattern(stateMachineArn),
+    queue: NAMES.reconcilerQueue,
+    targetId: 'reconciler',
+  });
+  // CloudTrail delivers Identity Center's records to the default bus too.
+  const correlatorQueue = await routeToQueue(aws, {
+    rule: NAMES.correlatorRule,
+    pattern: cloudTrailAssignmentPattern,
+    queue: NAMES.correlatorQueue,
+    targetId: 'correlator',
+  });
+  const sessionEnderQueue = await routeToQueue(aws, {
+    rule: NAMES.sessionEnderRule,
+    bus: NAMES.bus,
+    pattern: leaseEndedPattern,
+    queue: NAMES.sessionEnderQueue,
+    targetId: 'session-ender',
+  });
 
   const userIds: Record<string, string> = {};
   for (const user of seed.users) {
@@ -200,7 +235,13 @@ export const provision = async (aws: AwsClients, region: string, seed: Seed): Pr
     stateMachineArn,
     eventBusName: NAMES.bus,
     tableName: NAMES.table,
-    queues: { ledgerWriter: ledgerQueue.url, reconciler: reconcilerQueue.url },
+    queues: {
+      ledgerWriter: ledgerQueue.url,
+      reconciler: reconcilerQueue.url,
+      correlator: correlatorQueue.url,
+      sessionEnder: sessionEnderQueue.url,
+    },
+    workflowRoleArn: ROLE_ARN,
     permissionSets,
     userIds,
   };

@@ -2,22 +2,30 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createClients } from '../adapters/clients.ts';
+import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { ActivityLogs } from '../adapters/activity-logs.ts';
+import { clientConfig, createClients } from '../adapters/clients.ts';
 import { loadPolicy } from '../core/policy.ts';
 import type { EngineEvent } from '../core/projection.ts';
+import { correlateRecord } from '../lambdas/correlator/correlator.ts';
+import { correlatorDeps } from '../lambdas/correlator/wire.ts';
 import { writeLedger } from '../lambdas/ledger-writer/writer.ts';
 import { reconcileOnTrigger } from '../lambdas/reconciler/on-trigger.ts';
 import { API_TRIGGER } from '../lambdas/reconciler/trigger.ts';
 import { compose } from '../service/compose.ts';
 import { drainQueue } from './drain.ts';
 import { startEmulator } from './emulator.ts';
+import { startLocalNotifier } from './notifier-runtime.ts';
 import { provision } from './provision.ts';
 import { loadSeed } from './seed.ts';
 import { startServer } from './server.ts';
+import { startSessionEnder } from './session-ender.ts';
 
 export const DEFAULT_SEED = fileURLToPath(new URL('./seed.json', import.meta.url));
 export const DEFAULT_POLICY = fileURLToPath(new URL('../policies/access.example.json', import.meta.url));
 const REGION = 'us-east-1';
+/** Stands in for the organization trail's CloudWatch Logs group: what `/leases/{id}/activity` queries. */
+export const TRAIL_LOG_GROUP = 'idc-lease-local/organization-trail';
 
 export interface LocalInfo {
   awsEndpoint: string;
@@ -29,6 +37,13 @@ export interface LocalInfo {
   tableName: string;
   userIds: Record<string, string>;
   permissionSets: Record<string, string>;
+  trailLogGroup: string;
+  /** The role CloudTrail names as the caller of the workflow's Identity Center calls. */
+  workflowRoleArn: string;
+  /** The loopback sink the notifier's webhook and Slack channels post to (`GET <url>/_sink/requests`). */
+  notificationSink: string;
+  /** Where an event lands whose notifications kept failing. */
+  notifierDeadLetterQueue: string;
 }
 
 export interface LocalRuntime {
@@ -43,6 +58,8 @@ export interface LocalOptions {
   /** 0 picks a free port. */
   port?: number;
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** How often the notifier's "ending soon" sweep runs (deployed: every minute). @default 60 */
+  endingSoonSweepSeconds?: number;
 }
 
 /** Everything `npm run local` runs: emulator, provisioned stack, seed, consumers and the API. */
@@ -70,9 +87,14 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
       reconcile: compose(aws, stack, policy, reconcilerLogger).reconcile,
       logger: reconcilerLogger,
     };
+    const logs = new CloudWatchLogsClient(clientConfig({ region: REGION, endpoint: emulator.endpoint }));
+    await logs.send(new CreateLogGroupCommand({ logGroupName: TRAIL_LOG_GROUP }));
     const { ctx, reconcile: reconcileNow } = compose(aws, stack, policy, logger, {
       // In process, where the deployed API invokes the function with the same payload.
       reconcile: () => reconcileOnTrigger(reconciler, API_TRIGGER),
+      // The emulator runs Logs Insights queries without their filters: it returns every record
+      // in the window. The filters are the real service's to apply (unit-tested as text).
+      activity: { logs: new ActivityLogs(logs, [TRAIL_LOG_GROUP], 10_000, 200) },
     });
     const { ledger, engine, directory } = ctx;
 
@@ -94,6 +116,36 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
       { oneAtATime: true, visibilityTimeoutSeconds: 120 },
     );
     stops.push(() => onExecutionEnded.stop());
+    // The correlator function's stand-in, fed by the same default-bus rule CloudTrail uses in AWS.
+    const correlator = correlatorDeps(
+      aws,
+      { ...stack, toolRoleArns: [stack.workflowRoleArn] },
+      policy,
+      new Logger({ serviceName: 'idc-lease-correlator', logLevel }),
+    );
+    const onCloudTrail = drainQueue(
+      aws.sqs,
+      stack.queues.correlator,
+      async (event: unknown) => {
+        await correlateRecord(correlator, event);
+      },
+      logger,
+      // A record waiting for its lease's request id comes back this often.
+      { visibilityTimeoutSeconds: 2 },
+    );
+    stops.push(() => onCloudTrail.stop());
+    const sessionEnder = startSessionEnder(aws, stack, policy, logLevel);
+    stops.push(() => sessionEnder.stop());
+    const notifier = await startLocalNotifier(aws, {
+      region: REGION,
+      endpoint: emulator.endpoint,
+      busName: stack.eventBusName,
+      tableName: stack.tableName,
+      identityStoreId: stack.identityStoreId,
+      ...(opts.endingSoonSweepSeconds ? { sweepSeconds: opts.endingSoonSweepSeconds } : {}),
+      logLevel,
+    });
+    stops.push(() => notifier.stop());
 
     const info: LocalInfo = {
       awsEndpoint: emulator.endpoint,
@@ -105,6 +157,10 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
       tableName: stack.tableName,
       userIds: { ...stack.userIds },
       permissionSets: { ...stack.permissionSets },
+      trailLogGroup: TRAIL_LOG_GROUP,
+      workflowRoleArn: stack.workflowRoleArn,
+      notificationSink: notifier.sinkUrl,
+      notifierDeadLetterQueue: notifier.deadLetterQueueUrl,
     };
     const server: Server = await startServer(
       { ctx, reconcile: reconcileNow },

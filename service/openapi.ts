@@ -179,6 +179,38 @@ export const openApiDocument = () => {
           responses: { '200': json(LeaseSchema, 'The lease with its timeline'), ...errors, ...withLease },
         },
       },
+      '/leases/{id}/activity': {
+        get: {
+          requestParams: leaseId,
+          responses: {
+            '200': json(
+              z.object({
+                window: z.object({ from: z.string(), to: z.string() }),
+                roleNamePattern: z.string(),
+                sessionName: z.string(),
+                queries: z.object({
+                  athena: z.object({
+                    queryString: z.string(),
+                    database: z.string().optional(),
+                    workGroup: z.string().optional(),
+                  }),
+                  logsInsights: z.object({
+                    queryString: z.string(),
+                    startTime: z.number(),
+                    endTime: z.number(),
+                    logGroupNames: z.array(z.string()).optional(),
+                  }),
+                }),
+                results: z.array(z.record(z.string(), z.string())).optional(),
+                resultsError: z.string().optional(),
+              }),
+              'CloudTrail queries for what the lease’s sessions did, and their rows where a log group is configured',
+            ),
+            ...errors,
+            ...withLease,
+          },
+        },
+      },
       '/leases/{id}/approve': action('Approve (an approver of the rule, never the requester)', DecisionBody),
       '/leases/{id}/reject': action('Reject (an approver of the rule, never the requester)', DecisionBody),
       '/leases/{id}/revoke': action('Revoke or cancel (the requester, admins)', RevokeBody),
@@ -228,9 +260,37 @@ export const openApiDocument = () => {
                   principal: z.object({ type: z.string(), id: z.string(), userName: z.string().optional() }),
                   eventId: z.string().optional(),
                   leaseId: z.string().optional(),
+                  requestId: z.string().optional(),
+                  eventName: z.string().optional(),
+                  actor: z
+                    .object({
+                      type: z.string(),
+                      userName: z.string().optional(),
+                      userId: z.string().optional(),
+                      arn: z.string().optional(),
+                    })
+                    .optional(),
                 }),
               ),
               'Drift findings, newest first',
+            ),
+            ...errors,
+          },
+        },
+      },
+      '/audit/verify': {
+        get: {
+          responses: {
+            '200': json(
+              z.object({
+                ok: z.boolean(),
+                checkedEntries: z.number(),
+                checkedLeases: z.number(),
+                firstBadEntry: z
+                  .object({ leaseId: z.string(), index: z.number(), problem: z.string() })
+                  .optional(),
+              }),
+              'Integrity of the hash-chained timelines',
             ),
             ...errors,
           },

@@ -18,6 +18,8 @@ export async function setup(project: TestProject) {
     policy: fileURLToPath(new URL('../fixtures/policy.json', import.meta.url)),
     port: 0,
     logLevel: 'ERROR',
+    // Tests watch a lease's "ending soon" message within seconds, not the deployed minute.
+    endingSoonSweepSeconds: 1,
   });
   project.provide('apiUrl', runtime.url);
   project.provide('info', runtime.info);

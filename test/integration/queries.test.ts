@@ -31,6 +31,7 @@ describe.concurrent('reading leases', () => {
     expect(tester.body.map((r) => r.ruleId).sort()).toEqual([
       'auto',
       'crowded',
+      'end-sessions',
       'gated',
       'gated-quick-timeout',
       'quorum',

@@ -77,6 +77,28 @@ describe('cdk-nag (AwsSolutions and Serverless)', () => {
     ['the example deployment', {}],
     ['a policy with OU rules (wildcard accounts, organization reads)', OU_POLICY],
     ['operators subscribed by email', { notifications: { operatorEmails: ['oncall@example.com'] } }],
+    [
+      'activity queries over a trail log group, beside OU rules (two reasons for Resource "*")',
+      {
+        ...OU_POLICY,
+        activity: { athena: { database: 'security', table: 'org_trail' }, logGroupNames: ['org-trail'] },
+      },
+    ],
+    [
+      'the notifier with webhook, Slack and SES',
+      {
+        notifications: {
+          webhook: { url: 'https://hooks.example.com/lease', signingSecret: 'idc-lease/webhook-signing' },
+          slack: { webhookSecret: 'idc-lease/slack' },
+          email: { from: 'idc-lease@example.com' },
+          audit: ['webhook'],
+        },
+      },
+    ],
+    [
+      'the notifier with an SNS topic',
+      { notifications: { email: { topicArn: 'arn:aws:sns:eu-west-1:123456789012:lease-audit' } } },
+    ],
   ])('finds nothing unacknowledged in %s', (_, overrides) => {
     const { findings, threw } = nagFindings(overrides as Partial<DeploymentConfigInput>);
     expect(findings).toEqual([]);

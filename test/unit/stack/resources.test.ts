@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   EXECUTION_ENDED_STATUSES,
+  leaseEndedPattern,
   ledgerWriterPattern,
   revocationFailedPattern,
 } from '../../../lib/rules.ts';
@@ -131,7 +132,9 @@ describe('the API', () => {
 describe('every function', () => {
   it('runs Node 22 on ARM64, traced, logging JSON to its own group, with Powertools configured', () => {
     const functions = Object.values(app.template.findResources('AWS::Lambda::Function'));
-    expect(functions).toHaveLength(3);
+    // api, ledger writer, reconciler, correlator, session ender (the example has an endSessions
+    // rule), notifier (the example configures a webhook channel)
+    expect(functions).toHaveLength(6);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -158,20 +161,27 @@ describe('the asynchronous consumers', () => {
   it('park what they cannot process in a dead-letter queue, from EventBridge and from Lambda retries', () => {
     // Prepare
     const rules = Object.values(app.template.findResources('AWS::Events::Rule'));
+    const functions = new Set(Object.keys(app.template.findResources('AWS::Lambda::Function')));
     const lambdaTargets = rules.flatMap((r) =>
-      (r.Properties.Targets as { Arn: unknown; DeadLetterConfig?: unknown; RetryPolicy?: unknown }[]).filter(
-        (t) => JSON.stringify(t.Arn).includes('Handler') || JSON.stringify(t.Arn).includes('LedgerWriter'),
-      ),
+      (
+        r.Properties.Targets as {
+          Arn: { 'Fn::GetAtt'?: [string, string] };
+          DeadLetterConfig?: unknown;
+          RetryPolicy?: unknown;
+        }[]
+      ).filter((t) => functions.has(t.Arn['Fn::GetAtt']?.[0] ?? '')),
     );
 
-    // Assess
-    expect(lambdaTargets).toHaveLength(3);
+    // Assess: ledger writer, reconciler (schedule, execution ended), correlator, session ender
+    // (lease ended, sweep), notifier (events, token events through the transformer, sweep)
+    expect(lambdaTargets).toHaveLength(9);
     for (const target of lambdaTargets) {
       expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } });
       expect(target.RetryPolicy).toMatchObject({ MaximumRetryAttempts: 8 });
     }
     const invokeConfigs = Object.values(app.template.findResources('AWS::Lambda::EventInvokeConfig'));
-    expect(invokeConfigs).toHaveLength(2);
+    // ledger writer, reconciler, correlator, session ender, notifier
+    expect(invokeConfigs).toHaveLength(5);
     for (const config of invokeConfigs)
       expect(config.Properties).toMatchObject({
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } } },
@@ -187,6 +197,10 @@ describe('the asynchronous consumers', () => {
       EventBusName: { Ref: logicalId(app.stack, app.stack.events.bus) },
       EventPattern: revocationFailedPattern,
       Targets: [Match.objectLike({ Arn: { Ref: logicalId(app.stack, app.stack.operations.topic) } })],
+    });
+    app.template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: logicalId(app.stack, app.stack.events.bus) },
+      EventPattern: leaseEndedPattern,
     });
   });
 });
@@ -243,6 +257,12 @@ describe('operations', () => {
         '5XXError',
         'ApproximateNumberOfMessagesVisible',
         'ApproximateNumberOfMessagesVisible',
+        'ApproximateNumberOfMessagesVisible',
+        // the correlator's dead letters
+        'ApproximateNumberOfMessagesVisible',
+        // the session ender's dead letters (the example policy has an endSessions rule)
+        'ApproximateNumberOfMessagesVisible',
+        // the notifier's dead letters (the example configures a webhook channel)
         'ApproximateNumberOfMessagesVisible',
         'Errors',
         'ExecutionsAborted+ExecutionsFailed+ExecutionsTimedOut',
