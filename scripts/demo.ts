@@ -76,8 +76,21 @@ try {
   const ended = await waitFor(requested.id, 'ENDED');
   say(`ENDED (${ended.endReason}) at ${ended.endedAt} (delete request ${ended.assignment.deleteRequestId})`);
   say(`assigned in Identity Center after the end? ${await assigned(requested.requester.userId)}`);
+  // The rule has endSessions: the session ender denies bob's sessions issued before the end.
+  let final = ended;
+  for (let i = 0; i < 100 && !final.timeline.some((e) => e.type === 'SESSIONS_ENDED'); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    final = await api('bob', 'GET', `/leases/${requested.id}`);
+  }
+  const verified = (await api('erin', 'GET', '/audit/verify')) as unknown as {
+    ok: boolean;
+    checkedEntries: number;
+  };
+  say(
+    `audit trail verified by erin (auditor): ok=${verified.ok}, ${verified.checkedEntries} hash-chained entries`,
+  );
   console.log('\nTimeline:');
-  for (const entry of ended.timeline)
+  for (const entry of final.timeline)
     console.log(`  ${entry.at}  ${entry.type}${entry.actor ? ` by ${entry.actor}` : ''}`);
   if (await assigned(requested.requester.userId)) throw new Error('the assignment outlived its lease');
 } catch (err) {
