@@ -1,6 +1,7 @@
 import { InvokeCommand, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ConflictError } from '../core/errors.ts';
+import '../core/zod-locale.ts';
 import type { ReconcileReport } from '../lambdas/reconciler/reconciler.ts';
 import { API_TRIGGER } from '../lambdas/reconciler/trigger.ts';
 
@@ -21,13 +22,13 @@ export class ReconcilerFailedError extends Error {
 }
 
 const Report = z.looseObject({
-  checkedAssignments: z.number().int().nonnegative(),
+  checkedAssignments: z.number().check(z.int(), z.nonnegative()),
   removed: z.array(z.unknown()),
   outOfBand: z.array(z.unknown()),
 });
 
 /** What Lambda puts in the payload when the handler throws. */
-const ErrorPayload = z.looseObject({ errorType: z.string(), errorMessage: z.string() }).partial();
+const ErrorPayload = z.partial(z.looseObject({ errorType: z.string(), errorMessage: z.string() }));
 
 const decode = (payload: Uint8Array | undefined): unknown => {
   const text = payload ? new TextDecoder().decode(payload) : '';

@@ -1,12 +1,12 @@
 import * as z from 'zod';
+import { ASSIGNMENT_EVENT_NAMES, type AssignmentEventName } from './assignment-events.ts';
+
+export { ASSIGNMENT_EVENT_NAMES, type AssignmentEventName } from './assignment-events.ts';
 
 /**
  * Identity Center's CloudTrail records of account assignment calls, as EventBridge delivers them
  * on the default bus. Only the fields the correlator reads are declared; the rest are ignored.
  */
-
-export const ASSIGNMENT_EVENT_NAMES = ['CreateAccountAssignment', 'DeleteAccountAssignment'] as const;
-export type AssignmentEventName = (typeof ASSIGNMENT_EVENT_NAMES)[number];
 
 const instant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be a timestamp');
 

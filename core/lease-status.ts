@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './zod-locale.ts';
 
 /** Lease statuses, timeline entry types and event names, exactly as the CONTRACT spells them. */
 

@@ -1,7 +1,7 @@
-import type { ZodError } from 'zod';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { parseDuration } from './duration.ts';
 import { ValidationError } from './errors.ts';
+import './zod-locale.ts';
 
 /**
  * The access-policy file (CONTRACT "Access policy file") as one zod schema. It is the only
@@ -11,36 +11,45 @@ import { ValidationError } from './errors.ts';
  * silently and the rule would run with a default nobody chose.
  */
 
-const Duration = z.string().superRefine((text, ctx) => {
-  try {
-    parseDuration(text);
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    ctx.addIssue({ code: 'custom', message: err.detail });
-  }
-});
+const Duration = z.string().check(
+  z.superRefine((text, ctx) => {
+    try {
+      parseDuration(text);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      ctx.addIssue({ code: 'custom', message: err.detail });
+    }
+  }),
+);
 
-const Name = z.string().min(1, 'must not be empty');
-const AccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+const Name = z.string().check(z.minLength(1, 'must not be empty'));
+const AccountId = z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id'));
 // AWS permission set names: 1–32 characters of [\w+=,.@-].
 const PermissionSetName = z
   .string()
-  .regex(/^[\w+=,.@-]{1,32}$/, 'must be a permission set name (1-32 characters of letters, digits, +=,.@_-)');
+  .check(
+    z.regex(
+      /^[\w+=,.@-]{1,32}$/,
+      'must be a permission set name (1-32 characters of letters, digits, +=,.@_-)',
+    ),
+  );
 const OuId = z
   .string()
-  .regex(
-    /^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/,
-    'must be an OU id (ou-xxxx-yyyyyyyy) or a root id',
+  .check(
+    z.regex(
+      /^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/,
+      'must be an OU id (ou-xxxx-yyyyyyyy) or a root id',
+    ),
   );
 // Rule ids end up in lease records, events and metric dimensions, so they stay plain.
 const RuleId = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 characters of letters, digits, . _ -');
+  .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 characters of letters, digits, . _ -'));
 
 /** Users by Identity Store `userName`, groups by display name. Missing lists read as empty. */
 export const PrincipalsSchema = z.strictObject({
-  users: z.array(Name).default([]),
-  groups: z.array(Name).default([]),
+  users: z._default(z.array(Name), []),
+  groups: z._default(z.array(Name), []),
 });
 
 export const ApprovalSchema = z.union(
@@ -48,8 +57,11 @@ export const ApprovalSchema = z.union(
     z.literal('none'),
     z.strictObject({
       approvers: PrincipalsSchema,
-      required: z.number().int('must be a whole number').min(1, 'must be at least 1').default(1),
-      timeout: Duration.default('PT24H'),
+      required: z._default(
+        z.number().check(z.int('must be a whole number'), z.minimum(1, 'must be at least 1')),
+        1,
+      ),
+      timeout: z._default(Duration, 'PT24H'),
     }),
   ],
   { error: 'must be "none" or {approvers: {users?, groups?}, required?, timeout?}' },
@@ -59,27 +71,28 @@ export const RuleSchema = z.strictObject({
   id: RuleId,
   principals: PrincipalsSchema,
   // May be empty when `ous` names the targets; the semantic checks insist on one or the other.
-  accounts: z.array(AccountId).default([]),
-  ous: z.array(OuId).optional(),
-  permissionSets: z.array(PermissionSetName).min(1, 'must list at least one permission set'),
+  accounts: z._default(z.array(AccountId), []),
+  ous: z.optional(z.array(OuId)),
+  permissionSets: z.array(PermissionSetName).check(z.minLength(1, 'must list at least one permission set')),
   maxDuration: Duration,
   approval: ApprovalSchema,
-  endSessions: z.boolean().default(false),
+  endSessions: z._default(z.boolean(), false),
 });
 
 export const PolicySchema = z.strictObject({
   /** Lets editors find access.schema.json; ignored otherwise. */
-  $schema: z.string().optional(),
+  $schema: z.optional(z.string()),
   version: z.literal(1, { error: 'must be 1' }),
   rules: z.array(RuleSchema),
-  protected: z
-    .strictObject({
-      accounts: z.array(AccountId).default([]),
-      permissionSets: z.array(PermissionSetName).default([]),
-    })
-    .prefault({}),
-  auditors: PrincipalsSchema.prefault({}),
-  admins: PrincipalsSchema.prefault({}),
+  protected: z.prefault(
+    z.strictObject({
+      accounts: z._default(z.array(AccountId), []),
+      permissionSets: z._default(z.array(PermissionSetName), []),
+    }),
+    {},
+  ),
+  auditors: z.prefault(PrincipalsSchema, {}),
+  admins: z.prefault(PrincipalsSchema, {}),
 });
 
 export type Policy = z.infer<typeof PolicySchema>;
@@ -100,7 +113,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** One line per problem, `path: message`, with zod's phrasing made readable for operators. */
-export function formatIssues(error: ZodError): string[] {
+export function formatIssues(error: z.core.$ZodError): string[] {
   const lines: string[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {

@@ -1,4 +1,4 @@
-import { ASSIGNMENT_EVENT_NAMES } from '../core/cloudtrail.ts';
+import { ASSIGNMENT_EVENT_NAMES } from '../core/assignment-events.ts';
 import { DetailType, EVENT_SOURCE } from '../core/lease-status.ts';
 
 /**

@@ -65,7 +65,7 @@ const ErrorSchema = z
   })
   .meta({ id: 'Error' });
 
-const json = (schema: z.ZodType, description: string) => ({
+const json = (schema: z.core.$ZodType, description: string) => ({
   description,
   content: { 'application/json': { schema } },
 });
@@ -81,7 +81,7 @@ const withLease = {
 const leaseId = {
   path: z.object({ id: z.string().meta({ description: 'Lease id (also the execution name)' }) }),
 };
-const action = (summary: string, body: z.ZodType) => ({
+const action = (summary: string, body: z.core.$ZodType) => ({
   post: {
     summary,
     requestParams: leaseId,

@@ -1,24 +1,27 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../core/errors.ts';
+import '../core/zod-locale.ts';
 
 /** Request bodies of the CONTRACT's routes. Unknown fields are refused, naming the field. */
 export const CreateLeaseBody = z.strictObject({
-  accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
-  permissionSet: z.string().min(1).max(32),
-  duration: z.string().min(1).max(32),
-  justification: z.string().trim().min(3, 'must say why (at least 3 characters)').max(1000),
-  ticket: z.string().min(1).max(128).optional(),
-  startAt: z.string().max(64).optional(),
-  clientToken: z.string().min(1).max(64).optional(),
+  accountId: z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id')),
+  permissionSet: z.string().check(z.minLength(1), z.maxLength(32)),
+  duration: z.string().check(z.minLength(1), z.maxLength(32)),
+  justification: z
+    .string()
+    .check(z.trim(), z.minLength(3, 'must say why (at least 3 characters)'), z.maxLength(1000)),
+  ticket: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  startAt: z.optional(z.string().check(z.maxLength(64))),
+  clientToken: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
 });
 export type CreateLeaseBody = z.infer<typeof CreateLeaseBody>;
 
-export const DecisionBody = z.strictObject({ comment: z.string().max(1000).optional() });
-export const RevokeBody = z.strictObject({ reason: z.string().max(1000).optional() });
-export const ExtendBody = z.strictObject({ duration: z.string().min(1).max(32) });
+export const DecisionBody = z.strictObject({ comment: z.optional(z.string().check(z.maxLength(1000))) });
+export const RevokeBody = z.strictObject({ reason: z.optional(z.string().check(z.maxLength(1000))) });
+export const ExtendBody = z.strictObject({ duration: z.string().check(z.minLength(1), z.maxLength(32)) });
 
 /** Parses a body; the first problem becomes a 400 whose message names the field. */
-export const parseBody = <T extends z.ZodType>(schema: T, body: unknown): z.infer<T> => {
+export const parseBody = <T extends z.ZodMiniType>(schema: T, body: unknown): z.infer<T> => {
   const parsed = schema.safeParse(body ?? {});
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0] as z.core.$ZodIssue;

@@ -1,6 +1,7 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Caller } from '../../adapters/directory.ts';
 import { toErrorBody, ValidationError } from '../../core/errors.ts';
+import '../../core/zod-locale.ts';
 import type { ApiRequest, ApiResponse } from './router.ts';
 
 /** Bodies larger than this are refused before they are parsed. */
@@ -12,20 +13,20 @@ export const MAX_BODY_BYTES = 16 * 1024;
  * the SigV4 signature; request headers are never consulted for it.
  */
 export const GatewayEventSchema = z.object({
-  httpMethod: z.string().min(1),
-  path: z.string().min(1),
-  headers: z.record(z.string(), z.string().optional()).nullish(),
-  queryStringParameters: z.record(z.string(), z.string().optional()).nullish(),
-  body: z.string().nullish(),
-  isBase64Encoded: z.boolean().nullish(),
+  httpMethod: z.string().check(z.minLength(1)),
+  path: z.string().check(z.minLength(1)),
+  headers: z.nullish(z.record(z.string(), z.optional(z.string()))),
+  queryStringParameters: z.nullish(z.record(z.string(), z.optional(z.string()))),
+  body: z.nullish(z.string()),
+  isBase64Encoded: z.nullish(z.boolean()),
   requestContext: z.object({
-    identity: z
-      .object({
-        userArn: z.string().nullish(),
+    identity: z.nullish(
+      z.object({
+        userArn: z.nullish(z.string()),
         /** `<principal id>:<session name>` for role sessions. */
-        caller: z.string().nullish(),
-      })
-      .nullish(),
+        caller: z.nullish(z.string()),
+      }),
+    ),
   }),
 });
 

@@ -1,5 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../../core/errors.ts';
+import '../../core/zod-locale.ts';
 import { EXECUTION_ENDED_STATUSES } from '../../lib/rules.ts';
 
 /**
@@ -29,17 +30,17 @@ const ExecutionStatusChange = z.object({
   source: z.literal('aws.states'),
   'detail-type': z.literal('Step Functions Execution Status Change'),
   detail: z.object({
-    executionArn: z.string().startsWith('arn:', 'must be an execution ARN'),
-    stateMachineArn: z.string().startsWith('arn:', 'must be a state machine ARN'),
+    executionArn: z.string().check(z.startsWith('arn:', 'must be an execution ARN')),
+    stateMachineArn: z.string().check(z.startsWith('arn:', 'must be a state machine ARN')),
     // The execution name is the lease id (CONTRACT), so the trigger can say which lease it is about.
-    name: z.string().min(1),
+    name: z.string().check(z.minLength(1)),
     status: z.enum(EXECUTION_ENDED_STATUSES),
   }),
 });
 
 const ApiInvocation = z.strictObject({ trigger: z.literal(API_TRIGGER.trigger) });
 
-const parse = <T extends z.ZodType>(schema: T, event: unknown): z.infer<T> => {
+const parse = <T extends z.ZodMiniType>(schema: T, event: unknown): z.infer<T> => {
   const parsed = schema.safeParse(event);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0] as z.core.$ZodIssue;
