@@ -48,6 +48,15 @@ export interface LeaseFacts {
   failure?: { stage: string; error: string; cause?: string };
 }
 
+const messageLease = ({
+  requester,
+  durationSeconds: _seconds,
+  ...facts
+}: LeaseFacts): Omit<LeaseFacts, 'durationSeconds' | 'requester'> & { requester: string } => ({
+  ...facts,
+  requester: requester.userName,
+});
+
 export interface Recipient {
   userName: string;
   email?: string;
@@ -196,24 +205,8 @@ export function route(input: RouteInput): Delivery[] {
     at,
     title,
     text,
-    ...(lease
-      ? {
-          lease: {
-            id: lease.id,
-            ...(lease.status ? { status: lease.status } : {}),
-            requester: lease.requester.userName,
-            accountId: lease.accountId,
-            permissionSet: lease.permissionSet,
-            duration: lease.duration,
-            justification: lease.justification,
-            ...(lease.ticket ? { ticket: lease.ticket } : {}),
-            ruleId: lease.ruleId,
-            ...(lease.expiresAt ? { expiresAt: lease.expiresAt } : {}),
-            ...(lease.endReason ? { endReason: lease.endReason } : {}),
-            ...(lease.failure ? { failure: lease.failure } : {}),
-          },
-        }
-      : {}),
+    // What a message says of the lease: its facts, the requester by name, no internal sizes.
+    ...(lease ? { lease: messageLease(lease) } : {}),
   };
   const deliveries: Delivery[] = [];
   const requesterName = lease?.requester.userName ?? input.requester?.userName;
