@@ -36,6 +36,10 @@ export interface HoldPeriod {
   eventType: 'Lease Activated' | 'Lease Extended';
   seconds: number;
   expiresAt: string | null;
+  /** Names the extension this period applies (null for the first period): its event says it arrived. */
+  extensionId: string | null;
+  /** How many extensions the lease has had, this one included; orders the Hold's task tokens. */
+  extensions: number;
 }
 
 export type TaskOutcome = 'sent' | 'stale';

@@ -1,4 +1,5 @@
 import type { Caller } from '../adapters/directory.ts';
+import type { HoldPeriod } from '../adapters/engine.ts';
 import { addSeconds, formatDuration, parseDuration, secondsUntil } from '../core/duration.ts';
 import { ConflictError, ForbiddenError, ValidationError } from '../core/errors.ts';
 import { type Lease, type LeaseRecord, publicLease, type TimelineEntry } from '../core/lease.ts';
@@ -147,7 +148,9 @@ export async function applyExtension(
     eventType: DetailType.Extended,
     seconds: Math.max(1, secondsUntil(expiresAt, ctx.now())),
     expiresAt,
-  });
+    extensionId: null,
+    extensions: 0,
+  } satisfies HoldPeriod);
   if (outcome === 'stale') throw new ConflictError(`lease ${id} is ending or was just extended; retry`);
   const at = ctx.now().toISOString();
   const extended = await ctx.ledger.updateLease(id, {
