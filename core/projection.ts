@@ -19,8 +19,10 @@ export interface LedgerChange {
   timeline: TimelineEntry[];
   /** Store this task token (approval or hold) server-side. */
   token?: { value: string; for: 'APPROVAL' | 'HOLD' };
-  /** The lease no longer deletes the assignment: clear its `deleting` mark on the tuple. */
+  /** The lease deleted the assignment (or never marked it): clear its `deleting` mark and the evidence. */
   releaseTuple: boolean;
+  /** The lease's own create was reported SUCCEEDED: the tuple records that the tool created it. */
+  created?: { requestId?: string };
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
@@ -75,6 +77,8 @@ export function project(event: EngineEvent): LedgerChange | null {
       });
     case DetailType.Activated: {
       const expiresAt = str(d.expiresAt) ?? addSeconds(at, Number(d.holdSeconds));
+      // The workflow activates a lease that created the assignment only after Identity Center
+      // reported its create SUCCEEDED: that is the evidence of ownership (core/ownership.ts).
       const preExisting = d.preExisting !== false;
       const grantStartedAt = iso(d.grantStartedAt) ?? at;
       return change({
@@ -91,6 +95,7 @@ export function project(event: EngineEvent): LedgerChange | null {
           { at, type: 'ACTIVATED', detail: { preExisting, expiresAt } },
         ],
         token: str(d.taskToken) ? { value: d.taskToken as string, for: 'HOLD' } : undefined,
+        ...(preExisting ? {} : { created: requestId ? { requestId } : {} }),
       });
     }
     case DetailType.Extended:
@@ -127,7 +132,13 @@ export function project(event: EngineEvent): LedgerChange | null {
       return change({
         status: 'FAILED',
         from: ['PENDING_APPROVAL', 'SCHEDULED', 'GRANTING', 'ACTIVE', 'REVOKING'],
-        set: { failure, endedAt: at, ...(requestId ? { 'assignment.deleteRequestId': requestId } : {}) },
+        set: {
+          failure,
+          endedAt: at,
+          ...(requestId ? { 'assignment.deleteRequestId': requestId } : {}),
+          // A create that was answered: the reconciler looks it up by this id.
+          ...(str(d.createRequestId) ? { 'assignment.createRequestId': d.createRequestId } : {}),
+        },
         remove: ['taskToken', 'tokenFor'],
         timeline: [{ at, type: 'FAILED', detail: { ...failure } }],
         releaseTuple: true,

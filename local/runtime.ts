@@ -7,11 +7,12 @@ import { ActivityLogs } from '../adapters/activity-logs.ts';
 import { clientConfig, createClients } from '../adapters/clients.ts';
 import { loadPolicy } from '../core/policy.ts';
 import type { EngineEvent } from '../core/projection.ts';
+import { API_TRIGGER } from '../core/reconcile.ts';
+import type { WorkflowLimits } from '../core/workflow-limits.ts';
 import { correlateRecord } from '../lambdas/correlator/correlator.ts';
 import { correlatorDeps } from '../lambdas/correlator/wire.ts';
 import { writeLedger } from '../lambdas/ledger-writer/writer.ts';
 import { reconcileOnTrigger } from '../lambdas/reconciler/on-trigger.ts';
-import { API_TRIGGER } from '../lambdas/reconciler/trigger.ts';
 import { compose } from '../service/compose.ts';
 import { drainQueue } from './drain.ts';
 import { startEmulator } from './emulator.ts';
@@ -60,6 +61,8 @@ export interface LocalOptions {
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** How often the notifier's "ending soon" sweep runs (deployed: every minute). @default 60 */
   endingSoonSweepSeconds?: number;
+  /** How long new leases' workflows poll before giving up. @default DEFAULT_WORKFLOW_LIMITS */
+  workflowLimits?: WorkflowLimits;
 }
 
 /** Everything `npm run local` runs: emulator, provisioned stack, seed, consumers and the API. */
@@ -95,6 +98,7 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
       // The emulator runs Logs Insights queries without their filters: it returns every record
       // in the window. The filters are the real service's to apply (unit-tested as text).
       activity: { logs: new ActivityLogs(logs, [TRAIL_LOG_GROUP], 10_000, 200) },
+      ...(opts.workflowLimits ? { workflowLimits: opts.workflowLimits } : {}),
     });
     const { ledger, engine, directory } = ctx;
 

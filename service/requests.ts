@@ -126,10 +126,11 @@ export async function requestLease(
       extensionId: null,
       extensions: 0,
     },
-    grant: { requestId: null, startedAt: null, preExisting: true },
+    grant: { requestId: null, startedAt: null, preExisting: true, poll: { status: 'NONE' } },
     revoke: { requestId: null, startedAt: null },
     outcome: { failed: false },
-    joinTries: 0,
+    counters: { creation: { n: 0 }, deletion: { n: 0 }, join: { n: 0 }, tuple: { n: 0 }, pages: { n: 0 } },
+    limits: ctx.workflowLimits,
   };
   try {
     await ctx.engine.start(workflow);

@@ -8,7 +8,7 @@ import { managedPermissionSets, type Policy } from '../../core/policy.ts';
 import type { Catalog } from '../../service/context.ts';
 
 export interface CorrelatorDeps {
-  ledger: Pick<Ledger, 'queryLeases' | 'updateLease' | 'recordDrift'>;
+  ledger: Pick<Ledger, 'queryLeases' | 'updateLease' | 'recordDrift' | 'driftPublished'>;
   events: Pick<EventPublisher, 'publish'>;
   catalog: Catalog;
   policy: Policy;
@@ -124,6 +124,8 @@ export async function correlateRecord(deps: CorrelatorDeps, event: unknown): Pro
       };
       if (await deps.ledger.recordDrift(verdict.key, finding)) {
         await deps.events.publish(DetailType.DriftDetected, finding);
+        // Marked only once the event is out: a failed publish is retried with the record.
+        await deps.ledger.driftPublished(verdict.key);
         logger.warn('out-of-band assignment change', { finding });
       }
       return { ...verdict, finding };

@@ -38,11 +38,16 @@ export const writeLedger = async (
     record = await ledger.updateLease(leaseId, base);
     if (record) logger.warn('status not applied', { status: change.status, current: record.status });
   }
+  // The tuple's evidence follows the event, not whether this delivery applied it: a redelivery
+  // after a failure between the two writes still records it (both writes are idempotent).
+  const tuplePk = record?.tuplePk ?? (await ledger.getLease(leaseId))?.tuplePk;
+  if (tuplePk && change.created)
+    await ledger.tuples.recordCreated(tuplePk, leaseId, change.created.requestId);
+  if (tuplePk && change.releaseTuple) await ledger.tuples.deleted(tuplePk, leaseId);
   if (!record) {
     logger.info('event already applied or lease unknown', { detailType: event['detail-type'] });
     return;
   }
-  if (change.releaseTuple) await ledger.releaseDeleting(record.tuplePk, leaseId);
   // A revoke that arrived while the grant was in flight could not reach the workflow then.
   if (change.token?.for === 'HOLD' && record.status === 'REVOKING') {
     const outcome = await engine.fail(change.token.value, 'Lease.Revoked', { by: 'pending revoke' });

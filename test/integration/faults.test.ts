@@ -1,7 +1,7 @@
 import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import type { Lease } from '../../core/lease.ts';
-import type { ReconcileReport } from '../../lambdas/reconciler/reconciler.ts';
+import type { ReconcileReport } from '../../core/reconcile.ts';
 import {
   call,
   callsFor,
