@@ -18,15 +18,17 @@ export interface WorkflowLimits {
 }
 
 /**
- * Identity Center usually completes an assignment within seconds; three minutes of polls leaves
- * room for a slow day without holding a lease hostage.
+ * Identity Center usually completes an assignment within seconds; two minutes of polls (2 s apart;
+ * 5 s for another lease's deletion) leave room for a slow day without holding a lease hostage, and
+ * 50 pages are 5,000 assignments of one permission set on one account. Together they keep the worst
+ * execution's history well below the limit (`test/unit/history-budget.test.ts`).
  */
 export const DEFAULT_WORKFLOW_LIMITS: WorkflowLimits = {
-  creationPolls: 90,
-  deletionPolls: 90,
-  joinPolls: 90,
-  tuplePolls: 90,
-  listPages: 100,
+  creationPolls: 60,
+  deletionPolls: 60,
+  joinPolls: 60,
+  tuplePolls: 24,
+  listPages: 50,
 };
 
 export const validateWorkflowLimits = (limits: WorkflowLimits): WorkflowLimits => {
@@ -36,3 +38,12 @@ export const validateWorkflowLimits = (limits: WorkflowLimits): WorkflowLimits =
   }
   return limits;
 };
+
+/** A scheduled start further out than this is more likely a typo than a plan. */
+export const MAX_SCHEDULE_AHEAD_SECONDS = 90 * 86_400;
+
+/** The lease workflow's own `TimeoutSeconds` (Step Functions allows a Standard execution one year). */
+export const EXECUTION_TIMEOUT_SECONDS = 364 * 86_400;
+
+/** Room a lease's life leaves in its execution for the grant and revoke loops, and for the unexpected. */
+export const EXECUTION_MARGIN_SECONDS = 7 * 86_400;

@@ -6,12 +6,11 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { type Lease, type LeaseRecord, publicLease, type TimelineEntry } from '../core/lease.ts';
 import { DetailType } from '../core/lease-status.ts';
 import { leaseKey, newLeaseId, tuplePk } from '../core/ledger-keys.ts';
+import { MAX_SCHEDULE_AHEAD_SECONDS } from '../core/workflow-limits.ts';
 import { evaluateRequest, isAdmin, isApprover, isAuditor } from '../core/policy.ts';
 import type { ServiceContext } from './context.ts';
 import { CreateLeaseBody, parseBody } from './schemas.ts';
 
-/** A scheduled start further out than this is more likely a typo than a plan. */
-const MAX_SCHEDULE_AHEAD_SECONDS = 90 * 86_400;
 
 export const eventDetail = (lease: LeaseRecord, at: string, extra: Record<string, unknown> = {}) => ({
   leaseId: lease.id,
