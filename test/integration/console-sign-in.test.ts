@@ -15,8 +15,10 @@ describe('console sign-in on the local runtime (HTTP, no browser)', () => {
   it('signs in through the local IdP, calls the API with the cookie, needs the CSRF header, and signs out for good', async () => {
     // Prepare
     const browser = new ConsoleClient(apiUrl());
-    expect(info().consoleUrl).toBe(`${apiUrl()}/console/`);
-    expect(info().idpUrl).toBe(`${apiUrl()}/_local/idp`);
+    const served = (await (await fetch(`${apiUrl()}/_local/info`)).json()) as Record<string, string>;
+    expect(served.consoleUrl).toBe(`${apiUrl()}/console/`);
+    expect(served.idpUrl).toBe(`${apiUrl()}/_local/idp`);
+    expect(info().consoleUrl).toBe(served.consoleUrl);
 
     // Act: SP-initiated, as opening a console page without a session does.
     const landedOn = await browser.signIn(USER, '/console/leases');
