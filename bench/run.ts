@@ -51,7 +51,8 @@ if (values.only === 'sign-in') {
   const bundle = await benchSignInBundle();
   const local = await startLocalRuntime({ port: 0, logLevel: 'ERROR' });
   try {
-    print({ ...bundle, ...(await benchSignIn(local.url, 'alice', SAMPLES)) });
+    if (!local.console) throw new Error('the local runtime serves no console');
+    print({ ...bundle, ...(await benchSignIn(local.url, local.console, 'alice', SAMPLES)) });
   } finally {
     await local.stop();
   }
@@ -246,7 +247,8 @@ try {
   );
 
   log(`console sign-in: ${SAMPLES} SAML sign-ins …`);
-  const signIn = await benchSignIn(runtime.url, 'approver', SAMPLES);
+  if (!runtime.console) throw new Error('the local runtime serves no console');
+  const signIn = await benchSignIn(runtime.url, runtime.console, 'approver', SAMPLES);
 
   const figures = {
     ...eligibility,

@@ -14,7 +14,7 @@ export interface SeedPerson {
   displayName?: string;
 }
 
-interface AuthnRequest {
+export interface AuthnRequest {
   id: string;
 }
 
@@ -31,7 +31,7 @@ const escapeHtml = (s: string) =>
  * the registered SP and asks for its ACS — as Identity Center refuses requests of applications it
  * does not know.
  */
-function readAuthnRequest(samlRequest: string, sp: RegisteredSp): AuthnRequest {
+export function readAuthnRequest(samlRequest: string, sp: RegisteredSp): AuthnRequest {
   let xml: string;
   try {
     xml = inflateRawSync(Buffer.from(samlRequest, 'base64'), { maxOutputLength: 64 * 1024 }).toString('utf8');
