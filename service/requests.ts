@@ -6,11 +6,10 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { type Lease, type LeaseRecord, publicLease, type TimelineEntry } from '../core/lease.ts';
 import { DetailType } from '../core/lease-status.ts';
 import { leaseKey, newLeaseId, tuplePk } from '../core/ledger-keys.ts';
-import { MAX_SCHEDULE_AHEAD_SECONDS } from '../core/workflow-limits.ts';
 import { evaluateRequest, isAdmin, isApprover, isAuditor } from '../core/policy.ts';
+import { MAX_SCHEDULE_AHEAD_SECONDS } from '../core/workflow-limits.ts';
 import type { ServiceContext } from './context.ts';
 import { CreateLeaseBody, parseBody } from './schemas.ts';
-
 
 export const eventDetail = (lease: LeaseRecord, at: string, extra: Record<string, unknown> = {}) => ({
   leaseId: lease.id,
