@@ -14,13 +14,11 @@ import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-l
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { builtRoutes, policyResource, type RouteAuth, type RouteSpec } from '../core/routes.ts';
 import type { IdentityCenterScope } from './identity-center.ts';
 import { LeaseFunction } from './lease-function.ts';
 import type { LeaseWorkflow } from './lease-workflow.ts';
 import { acknowledge, acknowledgeWildcardResource } from './nag.ts';
-
-/** Routes anyone may call (CONTRACT): health checks and the API's own description. */
-export const PUBLIC_ROUTES = ['healthz', 'openapi.json'] as const;
 
 export interface LeaseApiProps {
   readonly table: ITable;
@@ -49,9 +47,10 @@ export interface LeaseApiProps {
 }
 
 /**
- * The lease API: API Gateway REST with IAM (SigV4) authorization in front of one handler. Only
- * principals of the organization get past the resource policy; API Gateway verifies the
- * signature and hands the handler the caller's ARN, from which it finds the Identity Store user.
+ * The lease API: API Gateway REST in front of one handler, one method per route of the table in
+ * `core/routes.ts`. Signed routes use IAM (SigV4) authorization and a resource policy that admits
+ * only Identity Center's own sessions of the organization; API Gateway verifies the signature and
+ * hands the handler the caller's session ARN, from which it finds the Identity Store user.
  */
 export class LeaseApi extends Construct {
   public readonly api: RestApi;
@@ -94,8 +93,8 @@ export class LeaseApi extends Construct {
     this.api = new RestApi(this, 'Api', {
       description: 'idc-lease: just-in-time access through IAM Identity Center',
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
-      defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
-      policy: resourcePolicy(props.organization.id),
+      // Every method states its own authorization (core/routes.ts); none is inherited.
+      policy: resourcePolicy(builtRoutes(), { partition, organizationId: props.organization.id }),
       // Access and execution logging need the account's API Gateway logging role.
       cloudWatchRole: true,
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
@@ -111,14 +110,27 @@ export class LeaseApi extends Construct {
         throttlingBurstLimit: burstLimit,
       },
     });
-    const integration = new LambdaIntegration(this.handler);
-    this.api.root.addProxy({ defaultIntegration: integration, anyMethod: true });
-    for (const route of PUBLIC_ROUTES) {
-      this.api.root
-        .addResource(route)
-        .addMethod('GET', integration, { authorizationType: AuthorizationType.NONE });
-    }
+    this.addRoutes(new LambdaIntegration(this.handler));
     this.acknowledge();
+  }
+
+  /** One method per built route of the table, authorized as the table says; nothing else. */
+  private addRoutes(integration: LambdaIntegration): void {
+    for (const route of builtRoutes()) {
+      const resource = this.api.root.resourceForPath(route.path);
+      switch (route.auth) {
+        case 'sigv4':
+          resource.addMethod(route.method, integration, { authorizationType: AuthorizationType.IAM });
+          break;
+        case 'public':
+          resource.addMethod(route.method, integration, { authorizationType: AuthorizationType.NONE });
+          break;
+        default:
+          // The console's session and Slack's signature need their own wiring (an authorizer or
+          // a handler that checks them) before such a route may be built.
+          throw new Error(`${route.method} ${route.path}: no wiring for ${route.auth} routes yet`);
+      }
+    }
   }
 
   /** IDENTITY_STORE_ID and reading users, groups and memberships of that store only. */
@@ -128,6 +140,7 @@ export class LeaseApi extends Construct {
       new PolicyStatement({
         actions: [
           'identitystore:GetUserId',
+          'identitystore:DescribeUser',
           'identitystore:DescribeGroup',
           'identitystore:ListGroupMembershipsForMember',
         ],
@@ -211,12 +224,12 @@ export class LeaseApi extends Construct {
     acknowledge(
       this.api,
       'AwsSolutions-APIG2',
-      'The handler validates every request with zod and answers 400 naming the field (one proxy route).',
+      'The handler validates every request with zod and answers 400 naming the field.',
     );
     acknowledge(
       this.api,
       'AwsSolutions-APIG3',
-      'IAM authorization, an organization-only resource policy and stage throttling front the API; WAF is optional.',
+      'IAM authorization, a resource policy that admits only Identity Center sessions of the organization, and stage throttling front the API; WAF is optional.',
     );
     acknowledge(
       this.api,
@@ -235,40 +248,88 @@ export class LeaseApi extends Construct {
       'Serverless-LambdaDLQ',
       'Invoked synchronously by API Gateway: a failure is answered to the caller, there is no event to park.',
     );
-    for (const route of PUBLIC_ROUTES) {
-      const method = this.api.root.getResource(route)?.node.findChild('GET');
-      if (method)
-        acknowledge(
-          method,
-          'AwsSolutions-APIG4',
-          `GET /${route} is public by contract and returns no lease data.`,
-        );
+    for (const route of builtRoutes().filter((r) => r.auth === 'public')) {
+      const method = this.api.root.resourceForPath(route.path).node.findChild(route.method);
+      acknowledge(
+        method,
+        'AwsSolutions-APIG4',
+        `${route.method} ${route.path} is public by contract and returns no lease data.`,
+      );
     }
   }
 }
 
 /**
- * Principals of the organization may invoke any route (IAM authorization still checks their
- * signature and permissions); anyone may GET the public routes.
+ * Who may invoke what, derived from the route table. A signed route is open only to sessions that
+ * Identity Center issued: a role under its reserved path (`aws:PrincipalArn` carries the role with
+ * its path; the session ARN the handler sees does not), with an `identitystore:userId` in the
+ * session (Identity Center sets it; a session of a role someone created under that path does not
+ * carry it), of this organization. The Allow admits them from other accounts; the Deny statements
+ * stop any other principal of this account whose own IAM policy allows `execute-api:Invoke`
+ * (same-account access needs only one Allow, from either policy). Public routes are open to all.
+ * Routes authorized otherwise (console session, Slack signature) are in neither list.
  */
-function resourcePolicy(organizationId: string): PolicyDocument {
+export function resourcePolicy(
+  routes: readonly RouteSpec[],
+  scope: { partition: string; organizationId: string },
+): PolicyDocument {
+  const resources = (auth: RouteAuth) => routes.filter((r) => r.auth === auth).map(policyResource);
+  const signed = resources('sigv4');
+  const roles = identityCenterRolePatterns(scope.partition);
+  const invoke = { principals: [new AnyPrincipal()], actions: ['execute-api:Invoke'] };
   return new PolicyDocument({
     statements: [
       new PolicyStatement({
-        sid: 'OrganizationPrincipals',
+        sid: 'IdentityCenterSessions',
         effect: Effect.ALLOW,
-        principals: [new AnyPrincipal()],
-        actions: ['execute-api:Invoke'],
-        resources: ['execute-api:/*'],
-        conditions: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
+        ...invoke,
+        resources: signed,
+        conditions: {
+          ArnLike: { 'aws:PrincipalArn': roles },
+          Null: { [IDENTITY_STORE_USER_KEY]: 'false' },
+          StringEquals: { 'aws:PrincipalOrgID': scope.organizationId },
+        },
+      }),
+      new PolicyStatement({
+        sid: 'DenyRolesOutsideIdentityCenterPath',
+        effect: Effect.DENY,
+        ...invoke,
+        resources: signed,
+        conditions: { ArnNotLike: { 'aws:PrincipalArn': roles } },
+      }),
+      new PolicyStatement({
+        sid: 'DenySessionsWithoutIdentityStoreUser',
+        effect: Effect.DENY,
+        ...invoke,
+        resources: signed,
+        conditions: { Null: { [IDENTITY_STORE_USER_KEY]: 'true' } },
+      }),
+      new PolicyStatement({
+        sid: 'DenyPrincipalsOutsideOrganization',
+        effect: Effect.DENY,
+        ...invoke,
+        resources: signed,
+        conditions: { StringNotEquals: { 'aws:PrincipalOrgID': scope.organizationId } },
       }),
       new PolicyStatement({
         sid: 'PublicRoutes',
         effect: Effect.ALLOW,
-        principals: [new AnyPrincipal()],
-        actions: ['execute-api:Invoke'],
-        resources: PUBLIC_ROUTES.map((route) => `execute-api:/*/GET/${route}`),
+        ...invoke,
+        resources: resources('public'),
       }),
     ],
   });
 }
+
+/**
+ * The session key Identity Center sets for the user behind a permission-set session (AWS's
+ * documented Deny for revoking active sessions conditions on it). Condition key names are
+ * case-insensitive; this is the spelling AWS's own examples use.
+ */
+export const IDENTITY_STORE_USER_KEY = 'identitystore:userId';
+
+/** Identity Center's permission-set roles, with and without the region segment in their path. */
+export const identityCenterRolePatterns = (partition: string): string[] => [
+  `arn:${partition}:iam::*:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_*`,
+  `arn:${partition}:iam::*:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_*`,
+];

@@ -3,6 +3,7 @@ import type { Directory } from '../adapters/directory.ts';
 import { toErrorBody, ValidationError } from '../core/errors.ts';
 import { MAX_BODY_BYTES } from '../lambdas/api/gateway.ts';
 import { type ApiDeps, route } from '../lambdas/api/router.ts';
+import { callerFromName } from '../service/callers.ts';
 
 class BodyTooLarge extends ValidationError {
   constructor() {
@@ -47,7 +48,9 @@ export const startServer = (
       const body = await readBody(req);
       const userName = req.headers['x-lease-user'];
       const caller =
-        typeof userName === 'string' && userName.length > 0 ? await directory.resolve(userName) : undefined;
+        typeof userName === 'string' && userName.length > 0
+          ? await callerFromName(directory, userName)
+          : undefined;
       const query = Object.fromEntries(url.searchParams);
       const out = await route(deps, { method: req.method ?? 'GET', path: url.pathname, caller, body, query });
       if (out.raw !== undefined) {

@@ -7,7 +7,7 @@ import { CachedDirectory } from '../../adapters/cached-directory.ts';
 import { clientConfig, createClients } from '../../adapters/clients.ts';
 import { Organization } from '../../adapters/organization.ts';
 import { ReconcilerFunction } from '../../adapters/reconciler-function.ts';
-import { sessionNameFromCallerArn } from '../../core/caller-arn.ts';
+import { callerFromSession } from '../../service/callers.ts';
 import { compose } from '../../service/compose.ts';
 import { activityTargetsFromEnv, deploymentFromEnv, requireEnv } from '../env.ts';
 import { type GatewayResult, handleGatewayEvent } from './gateway.ts';
@@ -51,7 +51,7 @@ const api = compose(
 const callers = new CachedDirectory(api.ctx.directory);
 const deps = {
   route: (req: Parameters<typeof route>[1]) => route(api, req),
-  resolveCaller: (arn: string) => callers.resolve(sessionNameFromCallerArn(arn)),
+  resolveCaller: (arn: string) => callerFromSession({ catalog: api.ctx.catalog, callers }, arn),
   onInternalError: (err: unknown) => logger.error('request failed', { error: err as Error }),
 };
 

@@ -66,51 +66,6 @@ describe('the ledger', () => {
 });
 
 describe('the API', () => {
-  it('authorizes every method with IAM, but the public health and OpenAPI routes', () => {
-    // Prepare
-    const methods = Object.values(app.template.findResources('AWS::ApiGateway::Method')).map(
-      (m) => m.Properties as { HttpMethod: string; AuthorizationType: string; ResourceId: { Ref: string } },
-    );
-    const paths = Object.fromEntries(
-      Object.entries(app.template.findResources('AWS::ApiGateway::Resource')).map(([id, r]) => [
-        id,
-        r.Properties.PathPart as string,
-      ]),
-    );
-
-    // Assess
-    // The proxy at the root also routes `/` itself (CDK adds ANY there too).
-    const byPath = methods.map((m) => [paths[m.ResourceId.Ref] ?? '/', m.HttpMethod, m.AuthorizationType]);
-    expect(byPath.sort()).toEqual(
-      [
-        ['/', 'ANY', 'AWS_IAM'],
-        ['{proxy+}', 'ANY', 'AWS_IAM'],
-        ['healthz', 'GET', 'NONE'],
-        ['openapi.json', 'GET', 'NONE'],
-      ].sort(),
-    );
-  });
-
-  it('admits only principals of the organization, and anyone to the public routes', () => {
-    app.template.hasResourceProperties('AWS::ApiGateway::RestApi', {
-      EndpointConfiguration: { Types: ['REGIONAL'] },
-      Policy: {
-        Statement: [
-          Match.objectLike({
-            Principal: { AWS: '*' },
-            Action: 'execute-api:Invoke',
-            Resource: 'execute-api:/*',
-            Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-0000000000' } },
-          }),
-          Match.objectLike({
-            Action: 'execute-api:Invoke',
-            Resource: ['execute-api:/*/GET/healthz', 'execute-api:/*/GET/openapi.json'],
-          }),
-        ],
-      },
-    });
-  });
-
   it('logs access as JSON, traces, and throttles every method', () => {
     app.template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'prod',
