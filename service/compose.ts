@@ -5,7 +5,7 @@ import { Directory } from '../adapters/directory.ts';
 import { Engine, EventPublisher } from '../adapters/engine.ts';
 import { Ledger } from '../adapters/ledger.ts';
 import type { OrgTree } from '../core/org-tree.ts';
-import type { Policy } from '../core/policy.ts';
+import { accountOfArn, type Policy, protectAccount } from '../core/policy.ts';
 import { type ReconcileReport, reconcile } from '../lambdas/reconciler/reconciler.ts';
 import type { ActivityTargets, ServiceContext } from './context.ts';
 
@@ -43,6 +43,9 @@ export function compose(
     activity?: ActivityTargets;
   } = {},
 ): Composed {
+  // The stack's own account is the state machine's: it is never leased, whatever the file says.
+  const ownAccountId = accountOfArn(resources.stateMachineArn);
+  const enforced = protectAccount(policy, ownAccountId);
   const ledger = new Ledger(aws.ddb, resources.tableName);
   const engine = new Engine(aws.sfn, resources.stateMachineArn);
   const events = new EventPublisher(aws.events, resources.eventBusName);
@@ -54,13 +57,14 @@ export function compose(
     events,
     directory: new Directory(aws.identityStore, resources.identityStoreId),
     catalog,
-    policy,
+    policy: enforced,
+    ownAccountId,
     logger,
     now,
     tokenWaitMs: options.tokenWaitMs ?? 10_000,
     ...(options.activity ? { activity: options.activity } : {}),
     // Only policies that name OUs need the organization's tree.
-    ...(options.organization && policy.rules.some((rule) => (rule.ous ?? []).length > 0)
+    ...(options.organization && enforced.rules.some((rule) => (rule.ous ?? []).length > 0)
       ? { organization: options.organization }
       : {}),
   };
@@ -76,6 +80,7 @@ export function compose(
           ssoAdmin: aws.ssoAdmin,
           instanceArn: resources.instanceArn,
           catalog,
+          // As the file says: what the tool owns is cleaned up wherever it is.
           policy,
           logger,
           now,

@@ -19,7 +19,10 @@ export interface ServiceContext {
   readonly events: EventPublisher;
   readonly directory: Directory;
   readonly catalog: Catalog;
+  /** The access policy as enforced: the stack's own account is protected (`protectAccount`). */
   readonly policy: Policy;
+  /** The account idc-lease runs in (the delegated administrator); never leased. */
+  readonly ownAccountId: string;
   readonly logger: Logger;
   readonly now: () => Date;
   /** The organization's OUs and accounts, for rules that name OUs; absent when none is known. */

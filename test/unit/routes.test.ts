@@ -14,16 +14,15 @@ const api: ApiDeps = {
 };
 
 describe('the router and the route table', () => {
-  it.each(builtRoutes().map((r) => [`${r.method} ${r.path}`, r] as const))(
-    '%s answers as its authorization says when no caller is known',
-    async (_name, spec) => {
-      // Act
-      const res = await route(api, { method: spec.method, path: concrete(spec.path) });
+  it.each(
+    builtRoutes().map((r) => [`${r.method} ${r.path}`, r] as const),
+  )('%s answers as its authorization says when no caller is known', async (_name, spec) => {
+    // Act
+    const res = await route(api, { method: spec.method, path: concrete(spec.path) });
 
-      // Assess: a signed route never runs without a caller; a public one never needs one.
-      expect(res.status).toBe(spec.auth === 'public' ? 200 : 401);
-    },
-  );
+    // Assess: a signed route never runs without a caller; a public one never needs one.
+    expect(res.status).toBe(spec.auth === 'public' ? 200 : 401);
+  });
 
   it('knows no route that the table does not list', async () => {
     expect((await route(api, { method: 'GET', path: '/admin' })).status).toBe(404);

@@ -65,6 +65,19 @@ describe('the ledger', () => {
   });
 });
 
+describe('the stack', () => {
+  it('deploys only into the configured account, the one synth checked the policy against', () => {
+    expect(app.template.toJSON().Rules.DeploysIntoConfiguredAccount).toEqual({
+      Assertions: [
+        {
+          Assert: { 'Fn::Equals': [{ Ref: 'AWS::AccountId' }, '888888888888'] },
+          AssertDescription: 'idc-lease is configured for account 888888888888 (accountId)',
+        },
+      ],
+    });
+  });
+});
+
 describe('the API', () => {
   it('logs access as JSON, traces, and throttles every method', () => {
     app.template.hasResourceProperties('AWS::ApiGateway::Stage', {
