@@ -141,7 +141,7 @@ async function execute(
         await client.json('POST', `${path}/extend`, { body: { duration: str(flags, 'duration') } }),
       );
     case 'approvals':
-      return leases(await client.json('GET', '/approvals'));
+      return leases(parseJsonPages(await client.pages('/approvals')));
     case 'audit': {
       if (action === 'verify')
         return verification(await client.json<Verification>('GET', '/audit/verify'), table);

@@ -13,6 +13,7 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { builtRoutes, policyResource, type RouteAuth, type RouteSpec } from '../core/routes.ts';
 import type { IdentityCenterScope } from './identity-center.ts';
@@ -56,6 +57,8 @@ export class LeaseApi extends Construct {
   public readonly api: RestApi;
   public readonly handler: LeaseFunction;
   public readonly accessLogs: LogGroup;
+  /** The key material page tokens are encrypted under; only the API reads it. */
+  public readonly pageTokenKey: Secret;
 
   constructor(scope: Construct, id: string, props: LeaseApiProps) {
     super(scope, id);
@@ -80,6 +83,7 @@ export class LeaseApi extends Construct {
     this.bindIdentityStore(props.identityStore, partition);
     if (props.organization.readTree) this.bindOrganizationTree(props.organization, partition);
     if (props.activity) this.bindActivity(props.activity);
+    this.pageTokenKey = this.addPageTokenKey();
     this.handler.addEnvironment('RECONCILER_FUNCTION_NAME', props.reconciler.functionName);
     // The function itself, not `:*` (its versions and aliases), unlike grantInvoke.
     this.handler.addToRolePolicy(
@@ -112,6 +116,27 @@ export class LeaseApi extends Construct {
     });
     this.addRoutes(new LambdaIntegration(this.handler));
     this.acknowledge();
+  }
+
+  /**
+   * A random secret of the stack, read once by the API at cold start (never an environment
+   * value): list pages are continued with tokens encrypted and bound to their caller under it.
+   */
+  private addPageTokenKey(): Secret {
+    const key = new Secret(this, 'PageTokenKey', {
+      description: 'idc-lease: key material of the API page tokens (read by the API only)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    this.handler.addEnvironment('PAGE_TOKEN_SECRET_ARN', key.secretArn);
+    this.handler.addToRolePolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [key.secretArn] }),
+    );
+    acknowledge(
+      key,
+      'AwsSolutions-SMG4',
+      'A page token lives for one listing: rotating the key would only make tokens in flight answer 400 (the client lists again); no rotation is needed.',
+    );
+    return key;
   }
 
   /** One method per built route of the table, authorized as the table says; nothing else. */

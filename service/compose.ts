@@ -4,7 +4,9 @@ import type { AwsClients } from '../adapters/clients.ts';
 import { Directory } from '../adapters/directory.ts';
 import { Engine, EventPublisher } from '../adapters/engine.ts';
 import { Ledger } from '../adapters/ledger.ts';
+import { LedgerPages } from '../adapters/ledger-pages.ts';
 import type { OrgTree } from '../core/org-tree.ts';
+import { PageTokens } from '../core/page-token.ts';
 import { accountOfArn, type Policy, protectAccount } from '../core/policy.ts';
 import { type ReconcileReport, reconcile } from '../lambdas/reconciler/reconciler.ts';
 import type { ActivityTargets, ServiceContext } from './context.ts';
@@ -41,6 +43,11 @@ export function compose(
      */
     reconcile?: () => Promise<ReconcileReport>;
     activity?: ActivityTargets;
+    /**
+     * Page tokens under the stack's key (the deployed API reads it from Secrets Manager). By
+     * default a key of this process: tokens then open only here (the local runtime, tests).
+     */
+    pageTokens?: PageTokens;
   } = {},
 ): Composed {
   // The stack's own account is the state machine's: it is never leased, whatever the file says.
@@ -53,6 +60,8 @@ export function compose(
   const now = () => new Date();
   const ctx: ServiceContext = {
     ledger,
+    pages: new LedgerPages(aws.ddb, resources.tableName),
+    pageTokens: options.pageTokens ?? PageTokens.ephemeral(),
     engine,
     events,
     directory: new Directory(aws.identityStore, resources.identityStoreId),

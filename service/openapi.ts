@@ -78,6 +78,34 @@ const withLease = {
   '404': json(ErrorSchema, 'No such lease'),
   '409': json(ErrorSchema, 'The lease is in another state'),
 };
+/** `?limit=&nextToken=` of a list that pages (service/paging.ts). */
+const pageQuery = (fallback: number, max: number) => ({
+  limit: z
+    .string()
+    .regex(/^\d+$/)
+    .optional()
+    .meta({
+      description: `Items per page, 1 to ${max} (default ${fallback}); out of range is 400 naming limit`,
+    }),
+  nextToken: z.string().optional().meta({
+    description:
+      'The x-next-token of the previous page. Encrypted and bound to the caller and to this query: another caller, list or filter is 400 naming nextToken',
+  }),
+});
+/** A page of a list: its items, and `x-next-token` when another page may follow. */
+const page = (schema: z.core.$ZodType, description: string) => ({
+  ...json(
+    schema,
+    `${description}; a page may hold fewer than limit items, follow x-next-token until it is absent`,
+  ),
+  headers: z.object({
+    'x-next-token': z
+      .string()
+      .optional()
+      .meta({ description: 'Where the next page starts; absent on the last page' }),
+  }),
+});
+
 const leaseId = {
   path: z.object({ id: z.string().meta({ description: 'Lease id (also the execution name)' }) }),
 };
@@ -154,12 +182,11 @@ export const openApiDocument = () => {
               status: z.enum(LEASE_STATUSES).optional(),
               mine: z.enum(['true', 'false']).optional(),
               principal: z.string().optional(),
-              limit: z.string().optional(),
-              nextToken: z.string().optional(),
+              ...pageQuery(50, 200),
             }),
           },
           responses: {
-            '200': json(z.array(LeaseSchema), 'Leases, newest first; `x-next-token` when more'),
+            '200': page(z.array(LeaseSchema), 'Leases, newest first'),
             ...errors,
           },
         },
@@ -216,7 +243,13 @@ export const openApiDocument = () => {
       '/leases/{id}/revoke': action('Revoke or cancel (the requester, admins)', RevokeBody),
       '/leases/{id}/extend': action('Extend within the rule maximum (the requester)', ExtendBody),
       '/approvals': {
-        get: { responses: { '200': json(z.array(LeaseSchema), 'Leases waiting for the caller'), ...errors } },
+        get: {
+          requestParams: { query: z.object(pageQuery(50, 200)) },
+          responses: {
+            '200': page(z.array(LeaseSchema), 'Leases waiting for the caller: requests, then extensions'),
+            ...errors,
+          },
+        },
       },
       '/audit': {
         get: {
@@ -228,13 +261,14 @@ export const openApiDocument = () => {
               from: z.string().optional(),
               to: z.string().optional(),
               format: z.enum(['json', 'csv', 'jsonl']).optional(),
-              limit: z.string().optional(),
-              nextToken: z.string().optional(),
+              ...pageQuery(100, 1000),
             }),
           },
           responses: {
             '200': {
-              description: 'Leases with their timelines, newest first',
+              description:
+                'Leases with their timelines, newest first; follow x-next-token until it is absent',
+              headers: z.object({ 'x-next-token': z.string().optional() }),
               content: {
                 'application/json': { schema: z.array(LeaseSchema) },
                 'text/csv': { schema: z.string() },
@@ -247,9 +281,15 @@ export const openApiDocument = () => {
       },
       '/audit/drift': {
         get: {
-          requestParams: { query: z.object({ from: z.string().optional(), to: z.string().optional() }) },
+          requestParams: {
+            query: z.object({
+              from: z.string().optional(),
+              to: z.string().optional(),
+              ...pageQuery(100, 1000),
+            }),
+          },
           responses: {
-            '200': json(
+            '200': page(
               z.array(
                 z.object({
                   at: z.string(),

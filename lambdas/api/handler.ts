@@ -2,11 +2,14 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ActivityLogs } from '../../adapters/activity-logs.ts';
 import { CachedDirectory } from '../../adapters/cached-directory.ts';
 import { clientConfig, createClients } from '../../adapters/clients.ts';
 import { Organization } from '../../adapters/organization.ts';
 import { ReconcilerFunction } from '../../adapters/reconciler-function.ts';
+import { Secrets } from '../../adapters/secrets.ts';
+import { PageTokens } from '../../core/page-token.ts';
 import { callerFromSession } from '../../service/callers.ts';
 import { compose } from '../../service/compose.ts';
 import { activityTargetsFromEnv, deploymentFromEnv, requireEnv } from '../env.ts';
@@ -14,7 +17,10 @@ import { type GatewayResult, handleGatewayEvent } from './gateway.ts';
 import { route } from './router.ts';
 
 const { region, resources, policy } = deploymentFromEnv();
-const { RECONCILER_FUNCTION_NAME } = requireEnv(['RECONCILER_FUNCTION_NAME']);
+const { RECONCILER_FUNCTION_NAME, PAGE_TOKEN_SECRET_ARN } = requireEnv([
+  'RECONCILER_FUNCTION_NAME',
+  'PAGE_TOKEN_SECRET_ARN',
+]);
 const logger = new Logger({ serviceName: 'idc-lease-api' });
 const activity = activityTargetsFromEnv(process.env);
 const organization = new Organization(new OrganizationsClient(clientConfig({ region })));
@@ -23,6 +29,9 @@ const reconciler = new ReconcilerFunction(
   new LambdaClient({ ...clientConfig({ region }), maxAttempts: 1 }),
   RECONCILER_FUNCTION_NAME,
 );
+const secrets = new Secrets(new SecretsManagerClient(clientConfig({ region })));
+// The stack's key, read on the first list that pages and kept for the life of this instance.
+const pageTokens = new PageTokens(() => secrets.get(PAGE_TOKEN_SECRET_ARN));
 const api = compose(
   createClients({ region }),
   resources,
@@ -32,6 +41,7 @@ const api = compose(
   {
     organization: () => organization.tree(),
     tokenWaitMs: 10_000,
+    pageTokens,
     // Only the reconciler function may delete assignments; the API asks it and relays its report.
     reconcile: () => reconciler.run(),
     activity: {

@@ -78,7 +78,10 @@ const SIGNED: Record<RouteKey<'sigv4'>, Handler> = {
   'POST /leases/{id}/reject': async ({ ctx }, c, p, b) => ok(await rejectLease(ctx, c, param(p), b)),
   'POST /leases/{id}/revoke': async ({ ctx }, c, p, b) => ok(await revokeLease(ctx, c, param(p), b)),
   'POST /leases/{id}/extend': async ({ ctx }, c, p, b) => ok(await extendLease(ctx, c, param(p), b)),
-  'GET /approvals': async ({ ctx }, caller) => ok(await pendingApprovals(ctx, caller)),
+  'GET /approvals': async ({ ctx }, caller, _p, _b, query) => {
+    const page = await pendingApprovals(ctx, caller, query);
+    return paged(page.items, page.nextToken);
+  },
   'GET /audit': async ({ ctx }, caller, _p, _b, query) => {
     const { format, leases, nextToken } = await auditTrail(ctx, caller, query);
     const headers: Record<string, string> = nextToken ? { 'x-next-token': nextToken } : {};
@@ -100,7 +103,10 @@ const SIGNED: Record<RouteKey<'sigv4'>, Handler> = {
     }
     return { status: 200, body: leases, headers };
   },
-  'GET /audit/drift': async ({ ctx }, caller, _p, _b, query) => ok(await driftFindings(ctx, caller, query)),
+  'GET /audit/drift': async ({ ctx }, caller, _p, _b, query) => {
+    const page = await driftFindings(ctx, caller, query);
+    return paged(page.items, page.nextToken);
+  },
   'GET /audit/verify': async ({ ctx }, caller) => ok(await verifyAuditTrail(ctx, caller)),
   'POST /admin/reconcile': async ({ ctx, reconcile }, caller) => {
     if (!isAdmin(ctx.policy, caller)) throw new ForbiddenError('only admins run the reconciler');

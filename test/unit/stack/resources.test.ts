@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LEDGER_INDEXES } from '../../../adapters/ledger.ts';
 import {
   EXECUTION_ENDED_STATUSES,
   leaseEndedPattern,
@@ -56,10 +57,16 @@ describe('the ledger', () => {
         DeletionProtectionEnabled: true,
         SSESpecification: { SSEEnabled: true },
         BillingMode: 'PAY_PER_REQUEST',
-        GlobalSecondaryIndexes: [
-          Match.objectLike({ IndexName: 'byRequester' }),
-          Match.objectLike({ IndexName: 'byStatus' }),
-        ],
+        GlobalSecondaryIndexes: LEDGER_INDEXES.map((index) =>
+          Match.objectLike({
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partition, KeyType: 'HASH' },
+              { AttributeName: index.sort, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          }),
+        ),
       }),
     });
   });
@@ -79,6 +86,27 @@ describe('the stack', () => {
 });
 
 describe('the API', () => {
+  it('reads the page token key from a secret of its own, which only it may read', () => {
+    // Prepare
+    const secret = logicalId(app.stack, app.stack.api.pageTokenKey);
+    const api = logicalId(app.stack, app.stack.api.handler);
+    const fn = app.template.findResources('AWS::Lambda::Function')[api];
+
+    // Assess: the ARN travels in the environment, the key itself never does.
+    expect(fn?.Properties.Environment.Variables.PAGE_TOKEN_SECRET_ARN).toEqual({ Ref: secret });
+    app.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+    });
+    const readers = Object.values(app.template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes(`"Ref":"${secret}"`),
+    );
+    expect(readers).toHaveLength(1);
+    expect(JSON.stringify(readers[0]?.Properties.PolicyDocument)).toContain('secretsmanager:GetSecretValue');
+    expect(JSON.stringify(readers[0]?.Properties.PolicyDocument)).not.toContain(
+      'secretsmanager:DescribeSecret',
+    );
+  });
+
   it('logs access as JSON, traces, and throttles every method', () => {
     app.template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'prod',
