@@ -110,12 +110,15 @@ describe.concurrent('lists that page', () => {
     // Act: every lease since the first of pg01's, twenty a page
     const since = mine.at(-1)?.requestedAt as string;
     const overseen = await everyPage<Lease>('admin1', '/leases?limit=20');
+    const firstOverseen = await get('admin1', '/leases?limit=1');
     const audited = await everyPage<Lease>('auditor1', `/audit?limit=20&from=${since}`);
     const byPrincipal = await everyPage<Lease>('auditor1', '/audit?limit=1&principal=pg01');
     const unknown = await get('auditor1', '/audit?principal=nobody-by-that-name');
     const backwards = await get('auditor1', '/audit?from=2030-01-02T00:00:00Z&to=2030-01-01T00:00:00Z');
 
     // Assess
+    expect(firstOverseen.items).toHaveLength(1);
+    expect(firstOverseen.next).not.toBeNull();
     const ids = overseen.items.map((l) => l.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const lease of mine) expect(ids).toContain(lease.id);
