@@ -215,7 +215,7 @@ export class TupleModel {
 
   private alive = (id: string) => {
     const l = this.leases.find((x) => x.id === id);
-    return l !== undefined && l.running;
+    return l?.running === true;
   };
 
   private creationOf(creator: Lease) {
@@ -263,7 +263,7 @@ export class TupleModel {
         alive: this.alive,
         deletionDone:
           tu.deleting !== undefined &&
-          ((deleter !== undefined && deleter.endedCleanly) ||
+          (deleter?.endedCleanly ||
             this.requests.some(
               (r) => r.kind === 'delete' && r.status === 'SUCCEEDED' && r.at >= (tu.deletingAt ?? 0),
             )),
