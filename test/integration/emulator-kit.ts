@@ -98,3 +98,17 @@ export const runToEnd = async (
   const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
   return { execution, history: history.events ?? [] };
 };
+
+/** A name no other test or run uses (queues, rules, tables and state machines outlive a test). */
+export const unique = (what: string) => `it-${what}-${Math.random().toString(36).slice(2, 10)}`;
+
+/** What a call that must fail threw: its SDK error name, HTTP status and attempts. */
+export const failure = async (call: Promise<unknown>) => {
+  try {
+    await call;
+  } catch (err) {
+    const e = err as { name: string; $metadata?: { httpStatusCode?: number; attempts?: number; requestId?: string } };
+    return { name: e.name, status: e.$metadata?.httpStatusCode, attempts: e.$metadata?.attempts, requestId: e.$metadata?.requestId };
+  }
+  throw new Error('the call succeeded');
+};

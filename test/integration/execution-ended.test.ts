@@ -2,7 +2,7 @@ import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { newLeaseId } from '../../core/ledger-keys.ts';
 import { executionEndedPattern } from '../../lib/rules.ts';
-import { createStateMachine, type DeliveredEvent, listenOnBus, runToEnd } from './emulator-kit.ts';
+import { createStateMachine, type DeliveredEvent, listenOnBus, runToEnd, unique } from './emulator-kit.ts';
 import {
   executionArn,
   info,
@@ -16,7 +16,7 @@ import {
 
 const USER = 't04';
 const ACCOUNT = '111111111111';
-const unique = (what: string) => `it-${what}-${Math.random().toString(36).slice(2, 10)}`;
+
 
 const stop = (leaseId: string) =>
   sfnClient().send(new StopExecutionCommand({ executionArn: executionArn(leaseId), cause: 'integration test' }));

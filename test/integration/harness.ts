@@ -203,7 +203,8 @@ export const ledgerLeasesOf = async (user: string): Promise<{ id: string; status
 export interface AwsFaultRule {
   service: 'dynamodb' | 'states' | 'events' | 'sso-admin';
   action?: string;
-  mode: 'lost' | 'refuse' | 'failedEntry' | 'duplicate';
+  /** `dropped` (service states, no action): Step Functions' status events of matching executions are lost. */
+  mode: 'lost' | 'refuse' | 'failedEntry' | 'duplicate' | 'dropped';
   error?: string;
   leaseId?: string;
   principalId?: string;
