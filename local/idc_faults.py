@@ -7,6 +7,9 @@ shared 20 TPS / 10 outstanding-creates quotas, and a log of every sso-admin call
 ProvisionPermissionSet answers IN_PROGRESS for the target account and
 DescribePermissionSetProvisioningStatus (which moto lacks) reports it, like the assignment calls.
 A rule with "delayMs" holds the answer to a call moto answers itself that long (to force overlaps).
+Creating an assignment that already exists is a new request that succeeds (moto keeps one entry,
+see the launcher's Defect 8) and does not hide the assignment from listings while IN_PROGRESS.
+Calls that `aws_faults` refused before they got here are still logged, with their `error`.
 
 Control endpoint (loopback only, not an AWS API):
   POST   /_idc/faults   {"rules": [...], "limits": {...}}  add rules / set limits
@@ -28,8 +31,11 @@ class IdentityCenterFaults:
 
     TARGET_PREFIX = "SWBExternalService."
 
-    def __init__(self, app):  # type: ignore[no-untyped-def]
+    def __init__(self, app, assignment_exists=None):  # type: ignore[no-untyped-def]
         self.app = app
+        # (environ, params) -> does Identity Center already hold this assignment? A create of one
+        # that exists is a no-op that succeeds; it must not hide the assignment while IN_PROGRESS.
+        self.assignment_exists = assignment_exists or (lambda _environ, _params: False)
         self.lock = threading.Lock()
         self.reset()
 
@@ -117,12 +123,21 @@ class IdentityCenterFaults:
             return rule
         return None
 
+    @staticmethod
+    def call_entry(action: str, params: dict, at: float) -> dict:
+        return {"action": action, "principalId": params.get("PrincipalId"), "accountId": params.get("TargetId"),
+                "permissionSetArn": params.get("PermissionSetArn"), "at": at}
+
+    def record_refused(self, service: str, action: str, params: dict, error: str) -> None:
+        """A call `aws_faults` refused before it got here: Identity Center's log still shows it."""
+        if service == "sso-admin":
+            with self.lock:
+                self.calls.append({**self.call_entry(action, params, time.time()), "error": error})
+
     def sso_admin(self, environ, start_response, action: str, params: dict):  # type: ignore[no-untyped-def]
         now = time.time()
         with self.lock:
-            self.calls.append({"action": action, "principalId": params.get("PrincipalId"),
-                               "accountId": params.get("TargetId"),
-                               "permissionSetArn": params.get("PermissionSetArn"), "at": now})
+            self.calls.append(self.call_entry(action, params, now))
             tps = self.limits.get("tps")
             if tps:
                 self.window = [t for t in self.window if now - t < 1.0]
@@ -169,7 +184,8 @@ class IdentityCenterFaults:
             pending = {
                 (r["status"].get("TargetId"), r["status"].get("PermissionSetArn"), r["status"].get("PrincipalId"))
                 for r in self.requests.values()
-                if r["kind"] == "create" and not r["failed"] and (r["polls"] > 0 or r["doneAt"] > now)
+                if r["kind"] == "create" and not r["failed"] and not r.get("existed")
+                and (r["polls"] > 0 or r["doneAt"] > now)
             }
         if pending:
             body["AccountAssignments"] = [
@@ -184,6 +200,7 @@ class IdentityCenterFaults:
         failed = rule.get("failureReason") if rule and rule.get("status") == "FAILED" else None
         polls = int(rule.get("inProgressPolls", 0)) if rule else 0
         delay = float(self.limits.get("completionMs", 0)) / 1000.0
+        existed = kind == "create" and not failed and self.assignment_exists(environ, params)
         if failed:
             # A FAILED request leaves nothing behind in Identity Center.
             status = {"Status": "IN_PROGRESS", "RequestId": str(uuid.uuid4()),
@@ -201,6 +218,7 @@ class IdentityCenterFaults:
             self.requests[status["RequestId"]] = {
                 "kind": kind, "polls": polls, "failed": failed, "doneAt": now + delay, "status": status,
                 "at": now,
+                "existed": existed,
             }
             # The call log doubles as the emulator's CloudTrail: it names each call's request id.
             for call in reversed(self.calls):
