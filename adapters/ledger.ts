@@ -101,13 +101,19 @@ export class Ledger {
       }),
     );
     const chained = link(record.id, undefined, record.timeline);
-    await this.ddb.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...record, timeline: chained.entries, timelineHead: chained.head },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    try {
+      await this.ddb.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...record, timeline: chained.entries, timelineHead: chained.head },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      // A retry of a put whose answer was lost meets its own write: lease ids are random, so a
+      // record under this id with this chain head is this very write. Anything else is a clash.
+      if (!isConditionFailure(err) || (await this.timelineHead(record.id)) !== chained.head) throw err;
+    }
   }
 
   /**

@@ -15,7 +15,7 @@ export interface TupleRecord {
   guard?: boolean;
   creator?: string;
   creatorAt?: string;
-  creators?: Set<string>;
+  creationPending?: string;
   createdBy?: string;
   createdRequestId?: string;
   principalId?: string;
@@ -24,7 +24,7 @@ export interface TupleRecord {
 }
 
 /** Everything the evidence consists of: cleared together once it no longer describes an assignment. */
-const EVIDENCE = 'creator, creatorAt, creators, createdBy, createdRequestId';
+const EVIDENCE = 'creator, creatorAt, creationPending, createdBy, createdRequestId';
 
 const isConditionFailure = (err: unknown): boolean =>
   (err as { name?: string }).name === 'ConditionalCheckFailedException';
@@ -73,7 +73,7 @@ export class TupleLedger {
   recordCreated(pk: string, leaseId: string, requestId: string | undefined): Promise<boolean> {
     return this.update(
       pk,
-      requestId ? 'SET createdBy = :id, createdRequestId = :rid' : 'SET createdBy = :id',
+      `${requestId ? 'SET createdBy = :id, createdRequestId = :rid' : 'SET createdBy = :id'} REMOVE creationPending`,
       'creator = :id',
       { ':id': leaseId, ...(requestId ? { ':rid': requestId } : {}) },
     );

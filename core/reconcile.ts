@@ -16,7 +16,7 @@ export interface TupleFacts {
   alive(leaseId: string): boolean;
   /** The deleter's deletion is known to have SUCCEEDED (its execution ended cleanly, or Identity Center says so). */
   readonly deletionDone: boolean;
-  /** The creators' creates, when the evidence needs them (`needsCreationReport`). */
+  /** The creator's create, when the evidence needs it (`needsCreationReport`). */
   readonly creation?: CreationReport;
 }
 
@@ -32,6 +32,8 @@ export interface Verdict {
   readonly staleDeleter?: string;
   /** The evidence describes an assignment that no longer exists, or a create that did not succeed. */
   readonly forgetEvidence: boolean;
+  /** Identity Center reported the creator's create SUCCEEDED: record it as the tool's. */
+  readonly recordCreated: boolean;
 }
 
 /** A live lease still holds or deletes the tuple: it will act on it itself, the reconciler must not. */
@@ -40,8 +42,7 @@ export const liveActor = (
   alive: (id: string) => boolean,
 ) => tuple.holders.some(alive) || (tuple.deleting !== undefined && alive(tuple.deleting));
 
-const hasEvidence = (e: OwnershipEvidence) =>
-  e.creator !== undefined || e.createdBy !== undefined || (e.creators?.length ?? 0) > 0;
+const hasEvidence = (e: OwnershipEvidence) => e.creator !== undefined || e.createdBy !== undefined;
 
 /**
  * Decides one tuple. Never removes what the tool does not own (`core/ownership.ts`); never acts
@@ -49,7 +50,7 @@ const hasEvidence = (e: OwnershipEvidence) =>
  */
 export function judge(tuple: ObservedTuple, facts: TupleFacts): Verdict {
   const deadHolders = tuple.holders.filter((id) => !facts.alive(id));
-  const quiet = { remove: false, outOfBand: false, deadHolders, forgetEvidence: false };
+  const quiet = { remove: false, outOfBand: false, deadHolders, forgetEvidence: false, recordCreated: false };
   if (liveActor(tuple, facts.alive)) return quiet;
   const staleDeleter = tuple.deleting !== undefined ? { staleDeleter: tuple.deleting } : {};
 
@@ -64,6 +65,9 @@ export function judge(tuple: ObservedTuple, facts: TupleFacts): Verdict {
   }
   const owner = ownership(tuple.evidence, facts.creation);
   if (owner === 'UNDETERMINED') return quiet;
+  // Found out only now: the create may have completed after the listing was read, so an absent
+  // assignment proves nothing yet; the evidence is kept (recorded) for the next run.
+  const justLearned = owner === 'OWNED' && !tuple.evidence.createdBy;
   if (tuple.assigned) {
     if (owner === 'OWNED') return { ...quiet, ...staleDeleter, remove: true };
     return {
@@ -74,6 +78,7 @@ export function judge(tuple: ObservedTuple, facts: TupleFacts): Verdict {
       forgetEvidence: hasEvidence(tuple.evidence),
     };
   }
+  if (justLearned) return { ...quiet, recordCreated: true };
   return { ...quiet, ...staleDeleter, forgetEvidence: hasEvidence(tuple.evidence) };
 }
 

@@ -77,19 +77,14 @@ export class SweepFacts {
   }
 
   /**
-   * What became of the creators' creates: each by its request id when its lease recorded one, else
-   * from the creation requests for this tuple made while that creator lived (its answer was lost).
-   * SUCCEEDED when any did; undefined while a creator still runs without an answer.
+   * What became of the creator's create: by its request id when the lease recorded one, else from
+   * the creation requests for this tuple made while the creator lived (its answer was lost).
+   * Undefined while the creator still runs without an answer.
    */
-  async creation(tuple: TupleRecord, parsed: AssignmentTuple): Promise<CreationReport | undefined> {
-    const ids = new Set([...(tuple.creators ?? []), ...(tuple.creator ? [tuple.creator] : [])]);
-    const seen = new Set<CreationReport | undefined>();
-    for (const id of ids)
-      seen.add(await this.creationOf(id, id === tuple.creator ? tuple.creatorAt : undefined, parsed));
-    if (seen.has('SUCCEEDED')) return 'SUCCEEDED';
-    if (seen.has(undefined)) return undefined;
-    if (seen.has('IN_PROGRESS')) return 'IN_PROGRESS';
-    return seen.has('FAILED') ? 'FAILED' : 'NONE';
+  creation(tuple: TupleRecord, parsed: AssignmentTuple): Promise<CreationReport | undefined> {
+    return tuple.creator
+      ? this.creationOf(tuple.creator, tuple.creatorAt, parsed)
+      : Promise.resolve(undefined);
   }
 
   private async creationOf(
@@ -101,7 +96,6 @@ export class SweepFacts {
     const requestId = creator.record?.assignment.createRequestId;
     if (requestId) return this.assignments.creation(requestId);
     if (creator.status === 'RUNNING') return undefined;
-    // An earlier creator's acquire time is not kept: its lease's request is earlier still.
     const from = Date.parse(acquiredAt ?? creator.record?.requestedAt ?? '') - CLOCK_SKEW_MS;
     if (Number.isNaN(from)) return undefined;
     const to = (creator.stoppedAt ?? this.now()).getTime() + CLOCK_SKEW_MS;

@@ -46,7 +46,7 @@ interface Tuple {
   standing?: boolean;
   creator?: string;
   creatorAt?: number;
-  creators: Set<string>;
+  creationPending?: string;
   createdBy?: string;
   deleting?: string;
   deletingAt?: number;
@@ -59,7 +59,7 @@ export class TupleModel {
   byTool = false;
   readonly requests: Request[] = [];
   readonly leases: Lease[] = [];
-  readonly tuple: Tuple = { holders: new Set(), creators: new Set() };
+  readonly tuple: Tuple = { holders: new Set() };
   readonly violations: string[] = [];
 
   private pick(n: number, ok: (l: Lease) => boolean): Lease | undefined {
@@ -84,8 +84,7 @@ export class TupleModel {
   private clear(deleter?: string) {
     const tu = this.tuple;
     if (deleter !== undefined && tu.deleting !== deleter) return;
-    tu.deleting = tu.deletingAt = tu.creator = tu.creatorAt = tu.createdBy = undefined;
-    tu.creators.clear();
+    tu.deleting = tu.deletingAt = tu.creator = tu.creatorAt = tu.createdBy = tu.creationPending = undefined;
   }
 
   apply(op: Op): void {
@@ -95,10 +94,9 @@ export class TupleModel {
       case 'request': {
         const id = `l${this.leases.length}`;
         const base = { id, running: true, holding: true, active: false, endedCleanly: false };
-        if (tu.holders.size === 0 && !tu.deleting && !this.assigned) {
+        if (tu.holders.size === 0 && !tu.deleting && !tu.creationPending && !this.assigned) {
           tu.holders.add(id);
           Object.assign(tu, { standing: false, creator: id, creatorAt: this.t, createdBy: undefined });
-          tu.creators.add(id);
           this.leases.push({ ...base, role: 'creator', acquiredAt: this.t });
         } else if (!tu.deleting && (tu.holders.size > 0 || (tu.creator && this.assigned))) {
           tu.holders.add(id);
@@ -128,7 +126,15 @@ export class TupleModel {
         l.request = request;
         l.own = op.outcome === 'lostOk' || op.outcome === 'lostFail' ? 'LOST' : status;
         if (l.own === 'SUCCEEDED') l.active = true;
-        else this.release(l); // CreationFailed, GrantFailed, CreationStuck: the lease fails now.
+        else if (l.own === 'FAILED')
+          this.release(l); // CreationFailed: ReleaseShared.
+        else {
+          // GrantFailed, CreationStuck: ReleaseUndetermined marks the tuple for the reconciler.
+          tu.holders.delete(l.id);
+          if (tu.creator === l.id) tu.creationPending = l.id;
+          l.holding = false;
+          this.stop(l, false);
+        }
         return;
       }
       case 'complete': {
@@ -234,13 +240,8 @@ export class TupleModel {
   }
 
   private creationReport() {
-    const seen = new Set(
-      [...this.tuple.creators].map((id) => this.creationOf(this.leases.find((x) => x.id === id) as Lease)),
-    );
-    if (seen.has('SUCCEEDED')) return 'SUCCEEDED' as const;
-    if (seen.has(undefined)) return undefined;
-    if (seen.has('IN_PROGRESS')) return 'IN_PROGRESS' as const;
-    return seen.has('FAILED') ? ('FAILED' as const) : ('NONE' as const);
+    const creator = this.leases.find((x) => x.id === this.tuple.creator);
+    return creator ? this.creationOf(creator) : undefined;
   }
 
   reconcile(): void {
@@ -249,7 +250,6 @@ export class TupleModel {
     const evidence = {
       standing: tu.standing,
       creator: tu.creator,
-      creators: [...tu.creators],
       createdBy: tu.createdBy,
     };
     const verdict = judge(
@@ -271,6 +271,10 @@ export class TupleModel {
       },
     );
     for (const id of verdict.deadHolders) tu.holders.delete(id);
+    if (verdict.recordCreated) {
+      tu.createdBy = tu.creator;
+      tu.creationPending = undefined;
+    }
     if (verdict.remove) {
       if (this.assigned) this.toolDeletes('the reconciler');
       this.clear();

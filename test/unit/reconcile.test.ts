@@ -42,6 +42,7 @@ describe('judge', () => {
       outOfBand: false,
       deadHolders: ['l-a'],
       forgetEvidence: false,
+      recordCreated: false,
     });
   });
 
@@ -59,6 +60,7 @@ describe('judge', () => {
       remove: false,
       outOfBand: true,
       forgetEvidence: true,
+      recordCreated: false,
     });
     expect(judge(unrecorded, facts([], { creation: 'NONE' }))).toMatchObject({
       remove: false,
@@ -69,6 +71,7 @@ describe('judge', () => {
       remove: false,
       outOfBand: false,
       forgetEvidence: false,
+      recordCreated: false,
     });
     expect(judge(unrecorded, facts())).toMatchObject({ remove: false, outOfBand: false });
   });
@@ -92,6 +95,7 @@ describe('judge', () => {
       deadHolders: [],
       staleDeleter: 'l-a',
       forgetEvidence: true,
+      recordCreated: false,
     });
   });
 
@@ -101,11 +105,17 @@ describe('judge', () => {
       outOfBand: false,
       deadHolders: ['l-a'],
       forgetEvidence: true,
+      recordCreated: false,
     });
     expect(judge(tuple({ assigned: false }), facts())).toMatchObject({
       remove: false,
       forgetEvidence: false,
+      recordCreated: false,
     });
+    // A create found SUCCEEDED only now may have completed after the listing: recorded, kept.
+    expect(
+      judge(tuple({ assigned: false, evidence: { creator: 'l-a' } }), facts([], { creation: 'SUCCEEDED' })),
+    ).toMatchObject({ remove: false, forgetEvidence: false, recordCreated: true });
     // A create still in progress keeps its evidence: it may yet succeed.
     expect(
       judge(tuple({ assigned: false, evidence: { creator: 'l-a' } }), facts([], { creation: 'IN_PROGRESS' })),
