@@ -51,8 +51,6 @@ export class Reconciler extends Construct {
       .bindWorkflow(props.workflow, 'describe')
       .bindIdentityCenter(
         props.identityCenter,
-        'sso:ListPermissionSets',
-        'sso:DescribePermissionSet',
         'sso:ListAccountAssignments',
         'sso:DeleteAccountAssignment',
         'sso:DescribeAccountAssignmentDeletionStatus',

@@ -15,6 +15,9 @@ describe('the deployed entry points', () => {
       IDENTITY_STORE_ID: 'd-0123456789',
       ACCESS_POLICY_FILE: policyFile,
       RECONCILER_FUNCTION_NAME: 'idc-lease-reconciler',
+      PERMISSION_SET_ARNS: JSON.stringify({
+        ReadOnly: 'arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0000000000000001',
+      }),
     });
 
     // Act
