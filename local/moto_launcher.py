@@ -39,6 +39,7 @@ try:
     from moto.stepfunctions.parser.asl.utils import boto_client as sfn_boto_client
     from moto.stepfunctions.parser.asl.utils import json_path as sfn_json_path
     from idc_faults import IdentityCenterFaults
+    from call_recorder import CallRecorder, attribute_workflow_calls
 except ImportError as err:  # pragma: no cover - depends on the machine
     sys.stderr.write(
         f"moto is not installed ({err}). Install it with: pip install \"moto[server]\"\n"
@@ -206,13 +207,14 @@ def main() -> None:
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
     os.environ["MOTO_PORT"] = str(port)
     apply_workarounds()
+    attribute_workflow_calls()
 
     base = moto_server.DomainDispatcherApplication
 
     class Dispatcher(base):  # type: ignore[misc, valid-type]
         def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
             super().__init__(*args, **kwargs)
-            self.faults = IdentityCenterFaults(super().__call__)
+            self.faults = CallRecorder(IdentityCenterFaults(super().__call__))
 
         def __call__(self, environ, start_response):  # type: ignore[no-untyped-def]
             return self.faults(environ, start_response)
