@@ -76,7 +76,8 @@ export class LeaseApi extends Construct {
     })
       .bindLedger(props.table)
       .bindBus(props.bus)
-      .bindWorkflow(props.workflow, 'start', 'respond', 'stop', 'describe')
+      // Only the reconciler describes executions.
+      .bindWorkflow(props.workflow, 'start', 'respond', 'stop')
       .bindIdentityCenter(props.identityCenter);
     this.bindIdentityStore(props.identityStore, partition);
     if (props.organization.readTree) this.bindOrganizationTree(props.organization, partition);

@@ -49,7 +49,8 @@ export const LEDGER_ACTIONS = [
   'dynamodb:Scan',
 ] as const;
 
-export type WorkflowRight = 'start' | 'respond' | 'stop' | 'describe';
+/** `respond` answers task tokens either way, `fail` only fails them (a pending revoke). */
+export type WorkflowRight = 'start' | 'respond' | 'fail' | 'stop' | 'describe';
 
 export interface LeaseFunctionProps {
   /** Handler module, relative to the repository root (it exports `handler`). */
@@ -164,7 +165,9 @@ export class LeaseFunction extends NodejsFunction {
     this.addEnvironment('STATE_MACHINE_ARN', workflow.stateMachine.stateMachineArn);
     for (const right of new Set(rights)) {
       if (right === 'start') workflow.stateMachine.grantStartExecution(this);
-      else if (right === 'respond') this.grantTaskResponse();
+      else if (right === 'respond')
+        this.grantTaskResponse('states:SendTaskSuccess', 'states:SendTaskFailure');
+      else if (right === 'fail') this.grantTaskResponse('states:SendTaskFailure');
       else
         workflow.grantOnExecutions(
           this,
@@ -180,13 +183,8 @@ export class LeaseFunction extends NodejsFunction {
    * grantTaskResponse, on the state machine's ARN, is a grant the IAM proof finds denied (and it
    * adds SendTaskHeartbeat, which no code calls). The token itself names the one execution.
    */
-  private grantTaskResponse(): void {
-    this.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
-        resources: ['*'],
-      }),
-    );
+  private grantTaskResponse(...actions: string[]): void {
+    this.addToRolePolicy(new PolicyStatement({ actions, resources: ['*'] }));
     acknowledge(
       this.role as Role,
       'AwsSolutions-IAM5[Resource::*]',

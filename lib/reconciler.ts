@@ -46,7 +46,13 @@ export class Reconciler extends Construct {
       // throttled asynchronous trigger, and the API answers 409 to a throttled admin run.
       reservedConcurrency: 1,
     })
-      .bindLedger(props.table)
+      // Scans tuples, reads and updates leases, records drift; no index queries (IAM proof).
+      .bindLedger(props.table, [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:Scan',
+      ])
       .bindBus(props.bus)
       .bindWorkflow(props.workflow, 'describe')
       .bindIdentityCenter(
