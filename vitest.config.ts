@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { defineConfig } from 'vitest/config';
 
 // The SDK warns once per process that node 20 support ends in 2027; it is noise in test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// Tells the IAM proof which integration runtime belongs to this run (test/iam/runtime-file.ts).
+process.env.IDC_LEASE_TEST_RUN ??= randomUUID();
 
 export default defineConfig({
   test: {
@@ -23,6 +26,17 @@ export default defineConfig({
           // Leases run in real time on the emulator: seconds, not milliseconds.
           testTimeout: 90_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'iam',
+          include: ['test/iam/**/*.test.ts'],
+          globalSetup: ['test/iam/global-setup.ts'],
+          // After every other project: the proof evaluates the calls the integration tests made.
+          sequence: { groupOrder: 1 },
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
         },
       },
     ],

@@ -1,43 +1,33 @@
-import {
-  DescribePermissionSetCommand,
-  paginateListPermissionSets,
-  type SSOAdminClient,
-} from '@aws-sdk/client-sso-admin';
 import type { Catalog } from '../service/context.ts';
 
 /**
- * Permission set names to ARNs, read from the instance. The map is cached for a few minutes:
- * a permission set created after that is found on the first miss, which reloads it.
+ * Permission set names to ARNs, as the deployment configures them (`permissionSetArns`; locally,
+ * the seeded permission sets). Nothing is asked of Identity Center: describing every permission
+ * set of the instance needs `sso:DescribePermissionSet` on all of them, which the roles do not
+ * hold (they may touch only the policy's), so one unrelated permission set would make every
+ * lookup fail with AccessDenied. An unknown name is unknown at no cost.
  */
-export class InstanceCatalog implements Catalog {
-  private cache?: { at: number; byName: Map<string, string> };
+export class ConfiguredCatalog implements Catalog {
+  private readonly byName: ReadonlyMap<string, string>;
 
-  constructor(
-    private readonly client: SSOAdminClient,
-    private readonly instanceArn: string,
-    private readonly ttlMs = 300_000,
-  ) {}
+  constructor(permissionSetArns: Readonly<Record<string, string>>) {
+    this.byName = new Map(Object.entries(permissionSetArns));
+  }
 
   async permissionSetArn(name: string): Promise<string | undefined> {
-    const fresh = this.cache && Date.now() - this.cache.at < this.ttlMs;
-    if (fresh && this.cache?.byName.has(name)) return this.cache.byName.get(name);
-    await this.reload();
-    return this.cache?.byName.get(name);
-  }
-
-  private async reload(): Promise<void> {
-    const byName = new Map<string, string>();
-    for await (const page of paginateListPermissionSets(
-      { client: this.client },
-      { InstanceArn: this.instanceArn },
-    )) {
-      for (const arn of page.PermissionSets ?? []) {
-        const out = await this.client.send(
-          new DescribePermissionSetCommand({ InstanceArn: this.instanceArn, PermissionSetArn: arn }),
-        );
-        if (out.PermissionSet?.Name) byName.set(out.PermissionSet.Name, arn);
-      }
-    }
-    this.cache = { at: Date.now(), byName };
+    return this.byName.get(name);
   }
 }
+
+/** `PERMISSION_SET_ARNS` (a JSON object, name → ARN) as the functions receive it. */
+export const permissionSetArnsFromEnv = (text: string): Record<string, string> => {
+  const parsed: unknown = JSON.parse(text);
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    Array.isArray(parsed) ||
+    !Object.values(parsed).every((arn) => typeof arn === 'string')
+  )
+    throw new Error('PERMISSION_SET_ARNS must be a JSON object of permission set names to ARNs');
+  return parsed as Record<string, string>;
+};

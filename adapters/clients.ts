@@ -10,6 +10,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 export interface AwsTarget {
   readonly region: string;
   readonly endpoint?: string;
+  /**
+   * With an endpoint only: the access key this caller signs with, so that the emulator's call log
+   * tells the local stand-ins of the functions apart (`local/credentials.ts`). @default 'local'
+   */
+  readonly accessKeyId?: string;
 }
 
 export interface AwsClients {
@@ -27,7 +32,7 @@ export const clientConfig = (target: AwsTarget) =>
         region: target.region,
         endpoint: target.endpoint,
         // The emulator accepts any signature; fixed keys keep a developer's profile out of it.
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        credentials: { accessKeyId: target.accessKeyId ?? 'local', secretAccessKey: 'local' },
         maxAttempts: 2,
       }
     : { region: target.region };

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { permissionSetArnsFromEnv } from '../adapters/catalog.ts';
 import { loadPolicy } from '../core/policy.ts';
 
 /** Reads the named variables once at module load and fails fast, naming every missing one. */
@@ -25,6 +26,7 @@ export const deploymentFromEnv = () => {
     'INSTANCE_ARN',
     'IDENTITY_STORE_ID',
     'ACCESS_POLICY_FILE',
+    'PERMISSION_SET_ARNS',
   ]);
   const policyFile = resolve(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), env.ACCESS_POLICY_FILE);
   return {
@@ -35,6 +37,7 @@ export const deploymentFromEnv = () => {
       eventBusName: env.EVENT_BUS_NAME,
       instanceArn: env.INSTANCE_ARN,
       identityStoreId: env.IDENTITY_STORE_ID,
+      permissionSetArns: permissionSetArnsFromEnv(env.PERMISSION_SET_ARNS),
     },
     policy: loadPolicy(JSON.parse(readFileSync(policyFile, 'utf8')), policyFile),
   };

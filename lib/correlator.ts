@@ -53,7 +53,7 @@ export class Correlator extends Construct {
         'dynamodb:PutItem',
       ])
       .bindBus(props.bus)
-      .bindIdentityCenter(props.identityCenter, 'sso:ListPermissionSets', 'sso:DescribePermissionSet');
+      .bindIdentityCenter(props.identityCenter);
     this.handler.addEnvironment('TOOL_ROLE_ARNS', props.toolRoles.map((r) => r.roleArn).join(','));
 
     const { id: storeId, ownerAccountId } = props.identityStore;

@@ -9,7 +9,6 @@ const SSO_ACTION_RESOURCES = {
   'sso:ListAccountAssignments': ['instance', 'permissionSet', 'account'],
   'sso:DescribeAccountAssignmentCreationStatus': ['instance'],
   'sso:DescribeAccountAssignmentDeletionStatus': ['instance'],
-  'sso:ListPermissionSets': ['instance'],
   'sso:DescribePermissionSet': ['instance', 'permissionSet'],
   // Ending live sessions: the permission set's inline policy, and pushing it to one account.
   'sso:GetInlinePolicyForPermissionSet': ['instance', 'permissionSet'],
@@ -28,6 +27,11 @@ export interface IdentityCenterScopeProps {
   readonly permissionSetArns: readonly string[];
   /** The accounts the policy names, or `'any'` when it names OUs (resolved at run time). */
   readonly accounts: readonly string[] | 'any';
+  /**
+   * Name → ARN, as functions resolve the names the API and the policy use (`PERMISSION_SET_ARNS`);
+   * they never list or describe the instance's permission sets for it. @default none
+   */
+  readonly namedPermissionSets?: Readonly<Record<string, string>>;
 }
 
 /**

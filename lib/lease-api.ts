@@ -79,8 +79,9 @@ export class LeaseApi extends Construct {
     })
       .bindLedger(props.table)
       .bindBus(props.bus)
-      .bindWorkflow(props.workflow, 'start', 'respond', 'stop', 'describe')
-      .bindIdentityCenter(props.identityCenter, 'sso:ListPermissionSets', 'sso:DescribePermissionSet');
+      // Only the reconciler describes executions.
+      .bindWorkflow(props.workflow, 'start', 'respond', 'stop')
+      .bindIdentityCenter(props.identityCenter);
     this.bindIdentityStore(props.identityStore, partition);
     if (props.organization.readTree) this.bindOrganizationTree(props.organization, partition);
     if (props.activity) this.bindActivity(props.activity);
@@ -196,26 +197,32 @@ export class LeaseApi extends Construct {
     if (logGroupNames.length === 0) return;
     this.handler.addEnvironment('ACTIVITY_LOG_GROUPS', logGroupNames.join(','));
     const stack = Stack.of(this);
+    // Logs Insights authorizes a query on the log group's ARN in the `…:log-group:NAME:*` form
+    // (FACTS.md), the Service Authorization Reference writes `…:log-group:NAME`: both are granted.
+    // A query's results are authorized on the log groups it ran over, so they need no more.
+    const logGroups = logGroupNames.flatMap((name) => {
+      const arn = stack.formatArn({
+        service: 'logs',
+        resource: 'log-group',
+        resourceName: name,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+      return [arn, `${arn}:*`];
+    });
     this.handler.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['logs:StartQuery'],
-        resources: logGroupNames.map((name) =>
-          stack.formatArn({
-            service: 'logs',
-            resource: 'log-group',
-            resourceName: name,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        ),
-      }),
+      new PolicyStatement({ actions: ['logs:StartQuery', 'logs:GetQueryResults'], resources: logGroups }),
     );
-    this.handler.addToRolePolicy(
-      new PolicyStatement({ actions: ['logs:GetQueryResults', 'logs:StopQuery'], resources: ['*'] }),
-    );
+    this.handler.addToRolePolicy(new PolicyStatement({ actions: ['logs:StopQuery'], resources: ['*'] }));
+    for (const arn of logGroups.filter((a) => a.endsWith(':*')))
+      acknowledgeWildcardResource(
+        this.handler.role as Construct,
+        arn,
+        'The `:*` form of a trail log group’s ARN, which Logs Insights checks for logs:StartQuery and logs:GetQueryResults; it names that log group only.',
+      );
     acknowledgeWildcardResource(
       this.handler.role as Construct,
       '*',
-      'logs:GetQueryResults and logs:StopQuery support only Resource "*"; they act on a query id that logs:StartQuery, limited to the trail log groups, returned.',
+      'logs:StopQuery supports only Resource "*"; it stops a query id that logs:StartQuery, limited to the trail log groups, returned.',
     );
   }
 

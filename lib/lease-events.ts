@@ -55,8 +55,10 @@ export class LeaseEvents extends Construct {
       serviceName: 'idc-lease-ledger-writer',
       logRetention: this.logRetention,
     })
-      .bindLedger(props.table)
-      .bindWorkflow(props.workflow, 'respond');
+      // The lease record's read and conditional update, the tuple's release (IAM proof, test/iam/).
+      .bindLedger(props.table, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
+      // It only ever fails a token: the hold's, when a revoke arrived before it.
+      .bindWorkflow(props.workflow, 'fail');
     const consumer = new EventConsumer(this, 'LedgerWriterConsumer', { handler });
     consumer.on('LeaseEvents', {
       description: 'Every lease event, to the ledger writer',

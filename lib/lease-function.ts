@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   ApplicationLogLevel,
   Architecture,
@@ -49,7 +49,8 @@ export const LEDGER_ACTIONS = [
   'dynamodb:Scan',
 ] as const;
 
-export type WorkflowRight = 'start' | 'respond' | 'stop' | 'describe';
+/** `respond` answers task tokens either way, `fail` only fails them (a pending revoke). */
+export type WorkflowRight = 'start' | 'respond' | 'fail' | 'stop' | 'describe';
 
 export interface LeaseFunctionProps {
   /** Handler module, relative to the repository root (it exports `handler`). */
@@ -164,7 +165,9 @@ export class LeaseFunction extends NodejsFunction {
     this.addEnvironment('STATE_MACHINE_ARN', workflow.stateMachine.stateMachineArn);
     for (const right of new Set(rights)) {
       if (right === 'start') workflow.stateMachine.grantStartExecution(this);
-      else if (right === 'respond') workflow.stateMachine.grantTaskResponse(this);
+      else if (right === 'respond')
+        this.grantTaskResponse('states:SendTaskSuccess', 'states:SendTaskFailure');
+      else if (right === 'fail') this.grantTaskResponse('states:SendTaskFailure');
       else
         workflow.grantOnExecutions(
           this,
@@ -174,9 +177,29 @@ export class LeaseFunction extends NodejsFunction {
     return this;
   }
 
-  /** `INSTANCE_ARN` and the named Identity Center actions on the deployment's slice of it. */
+  /**
+   * Answering task tokens. The Service Authorization Reference lists no resource type for
+   * `states:SendTaskSuccess`/`SendTaskFailure`, so IAM matches them against `*` only: CDK's
+   * grantTaskResponse, on the state machine's ARN, is a grant the IAM proof finds denied (and it
+   * adds SendTaskHeartbeat, which no code calls). The token itself names the one execution.
+   */
+  private grantTaskResponse(...actions: string[]): void {
+    this.addToRolePolicy(new PolicyStatement({ actions, resources: ['*'] }));
+    acknowledge(
+      this.role as Role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'Active tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) and answering task tokens (states:SendTaskSuccess, states:SendTaskFailure) support only Resource "*"; a task token names its one execution.',
+    );
+  }
+
+  /**
+   * `INSTANCE_ARN`, `PERMISSION_SET_ARNS` (when the scope names its permission sets) and the named
+   * Identity Center actions on the deployment's slice of it.
+   */
   bindIdentityCenter(identityCenter: IdentityCenterScope, ...actions: SsoAction[]): this {
     this.addEnvironment('INSTANCE_ARN', identityCenter.props.instanceArn);
+    const named = identityCenter.props.namedPermissionSets;
+    if (named) this.addEnvironment('PERMISSION_SET_ARNS', JSON.stringify(named));
     identityCenter.grant(this, ...actions);
     identityCenter.acknowledgeWildcards(this.role as Role);
     return this;

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import {
   Alarm,
@@ -9,8 +9,20 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { EventField, type IEventBus, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
-import { SnsTopic } from 'aws-cdk-lib/aws-events-targets';
+import {
+  EventField,
+  type IEventBus,
+  type IRule,
+  type IRuleTarget,
+  Rule,
+  type RuleTargetConfig,
+  RuleTargetInput,
+} from 'aws-cdk-lib/aws-events';
+import {
+  addToDeadLetterQueueResourcePolicy,
+  bindBaseTargetConfig,
+  type SnsTopicProps,
+} from 'aws-cdk-lib/aws-events-targets';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -52,9 +64,9 @@ export class Operations extends Construct {
       description: 'idc-lease operators topic',
       enableKeyRotation: true,
     });
-    // CloudWatch alarms and EventBridge publish to the topic, so they must use its key.
-    for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com'])
-      key.grant(new ServicePrincipal(service), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    // CloudWatch alarms publish to the topic, so they must use its key; EventBridge gets the key
+    // and the topic for this stack's rule only (RuleScopedTopic).
+    key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
     this.topic = new Topic(this, 'Topic', {
       displayName: 'idc-lease operators',
       masterKey: key,
@@ -113,13 +125,22 @@ export class Operations extends Construct {
 
   /** `Lease Revocation Failed` events go to the topic as they are, with the lease and the cause. */
   private routeRevocationFailures(bus: IEventBus): Rule {
+    // Named, so that the topic's key can name the rule's ARN without depending on the rule, which
+    // depends on the topic, which depends on the key.
+    const ruleName = `${Stack.of(this).stackName}-revocation-failed`;
     const rule = new Rule(this, 'RevocationFailedRule', {
+      ruleName,
       description: 'idc-lease: revocation failures to the operators',
       eventBus: bus,
       eventPattern: toCdkPattern(revocationFailedPattern),
     });
+    const ruleArn = Stack.of(this).formatArn({
+      service: 'events',
+      resource: 'rule',
+      resourceName: `${bus.eventBusName}/${ruleName}`,
+    });
     rule.addTarget(
-      new SnsTopic(this.topic, {
+      new RuleScopedTopic(this.topic, ruleArn, {
         deadLetterQueue: this.deadLetterQueue,
         retryAttempts: 8,
         maxEventAge: Duration.hours(6),
@@ -150,5 +171,38 @@ export class Operations extends Construct {
     alarm.addAlarmAction(new SnsAction(this.topic));
     this.alarms.push(alarm);
     return alarm;
+  }
+}
+
+/**
+ * EventBridge → an encrypted topic, like `SnsTopic`, except that the topic's policy and its key's
+ * admit `events.amazonaws.com` only for the rule it targets, in this account (`aws:SourceArn`,
+ * `aws:SourceAccount`): no other rule, of this account or another, can publish to operators.
+ */
+class RuleScopedTopic implements IRuleTarget {
+  constructor(
+    private readonly topic: Topic,
+    /** The rule's ARN, written from its name (a reference to the rule would be circular). */
+    private readonly ruleArn: string,
+    private readonly props: SnsTopicProps,
+  ) {}
+
+  bind(rule: IRule): RuleTargetConfig {
+    // Publishing grants both the topic's policy and its key's (kms:Decrypt, kms:GenerateDataKey*).
+    this.topic.grantPublish(
+      new ServicePrincipal('events.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Stack.of(rule).account },
+          ArnEquals: { 'aws:SourceArn': this.ruleArn },
+        },
+      }),
+    );
+    if (this.props.deadLetterQueue) addToDeadLetterQueueResourcePolicy(rule, this.props.deadLetterQueue);
+    return {
+      ...bindBaseTargetConfig(this.props),
+      arn: this.topic.topicArn,
+      input: this.props.message,
+      targetResource: this.topic,
+    };
   }
 }

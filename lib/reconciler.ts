@@ -46,13 +46,17 @@ export class Reconciler extends Construct {
       // throttled asynchronous trigger, and the API answers 409 to a throttled admin run.
       reservedConcurrency: 1,
     })
-      .bindLedger(props.table)
+      // Scans tuples, reads and updates leases, records drift; no index queries (IAM proof).
+      .bindLedger(props.table, [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:Scan',
+      ])
       .bindBus(props.bus)
       .bindWorkflow(props.workflow, 'describe')
       .bindIdentityCenter(
         props.identityCenter,
-        'sso:ListPermissionSets',
-        'sso:DescribePermissionSet',
         'sso:ListAccountAssignments',
         'sso:DeleteAccountAssignment',
         'sso:DescribeAccountAssignmentDeletionStatus',

@@ -57,6 +57,7 @@ export class IdcLeaseStack extends Stack {
         (name) => config.permissionSetArns[name] as string,
       ),
       accounts: namesOus ? 'any' : managedAccounts(policy),
+      namedPermissionSets: config.permissionSetArns,
     });
 
     this.ledger = new Ledger(this, 'Ledger');

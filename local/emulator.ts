@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { LOCAL_KEYS } from './credentials.ts';
 
 const LAUNCHER = fileURLToPath(new URL('./moto_launcher.py', import.meta.url));
 
@@ -43,7 +44,13 @@ export const startEmulator = async (opts: { port?: number; python?: string } = {
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn(opts.python ?? process.env.IDC_LEASE_PYTHON ?? 'python3', [LAUNCHER, String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, MOTO_PORT: String(port), PYTHONUNBUFFERED: '1' },
+    env: {
+      ...process.env,
+      MOTO_PORT: String(port),
+      PYTHONUNBUFFERED: '1',
+      // The workflow's own task calls sign with this key (local/call_recorder.py).
+      IDC_LEASE_WORKFLOW_ACCESS_KEY_ID: LOCAL_KEYS.workflow,
+    },
   });
   let output = '';
   const keep = (chunk: Buffer) => {

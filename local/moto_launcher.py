@@ -47,6 +47,7 @@ try:
     import moto_bridge
     import sfn_status_events
     from moto_failures import align_failures_with_aws
+    from call_recorder import CallRecorder, attribute_workflow_calls
 except ImportError as err:  # pragma: no cover - depends on the machine
     sys.stderr.write(
         f"moto is not installed ({err}). Install it with: pip install \"moto[server]\"\n"
@@ -224,6 +225,7 @@ def main() -> None:
     apply_workarounds()
     align_failures_with_aws()
     sfn_status_events.install()
+    attribute_workflow_calls()
 
     base = moto_server.DomainDispatcherApplication
 
@@ -233,13 +235,15 @@ def main() -> None:
             # Outermost, so a `lost` create really runs through Identity Center's emulation
             # (IN_PROGRESS, quotas) before its answer is replaced by the error.
             identity_center = IdentityCenterFaults(super().__call__, moto_bridge.assignment_exists)
-            self.faults = AwsFaults(
+            faults = AwsFaults(
                 identity_center,
                 execution_of_token=moto_bridge.execution_of_token,
                 deliver_again=moto_bridge.deliver_again,
                 on_refused=identity_center.record_refused,
             )
-            sfn_status_events.drop_if = self.faults.drops_status_event
+            sfn_status_events.drop_if = faults.drops_status_event
+            # Outside the faults: the IAM proof sees every call that was made, answered or not.
+            self.faults = CallRecorder(faults)
 
         def __call__(self, environ, start_response):  # type: ignore[no-untyped-def]
             return self.faults(environ, start_response)

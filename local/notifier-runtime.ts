@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { type AwsClients, clientConfig } from '../adapters/clients.ts';
+import { type AwsClients, clientConfig, createClients } from '../adapters/clients.ts';
 import { Ledger } from '../adapters/ledger.ts';
 import { People } from '../adapters/people.ts';
 import { parseDuration } from '../core/duration.ts';
@@ -13,6 +13,8 @@ import { startWebhookSink } from './webhook-sink.ts';
 export interface LocalNotifierOptions {
   region: string;
   endpoint: string;
+  /** The notifier's own access key (`local/credentials.ts`); the queue is drained as the harness. */
+  accessKeyId: string;
   busName: string;
   tableName: string;
   identityStoreId: string;
@@ -34,14 +36,17 @@ export interface LocalNotifier {
  * putting the schedule's event in. Retries are quicker than deployed so tests see the DLQ soon.
  */
 export async function startLocalNotifier(
-  aws: AwsClients,
+  platform: AwsClients,
   opts: LocalNotifierOptions,
 ): Promise<LocalNotifier> {
   const sink = await startWebhookSink();
   const stops: (() => Promise<void>)[] = [() => sink.stop()];
-  const target = { region: opts.region, endpoint: opts.endpoint };
-  const secretsManager = new SecretsManagerClient(clientConfig(target));
-  const provisioned = await provisionNotifier(aws, secretsManager, opts.busName, sink.url);
+  const secretsManager = new SecretsManagerClient(
+    clientConfig({ region: opts.region, endpoint: opts.endpoint }),
+  );
+  const provisioned = await provisionNotifier(platform, secretsManager, opts.busName, sink.url);
+  const target = { region: opts.region, endpoint: opts.endpoint, accessKeyId: opts.accessKeyId };
+  const aws = createClients(target);
   const { settings } = provisioned;
   const deps: NotifierDeps = {
     ledger: new Ledger(aws.ddb, opts.tableName),
@@ -53,7 +58,7 @@ export async function startLocalNotifier(
     now: () => new Date(),
   };
   const drain = drainQueue(
-    aws.sqs,
+    platform.sqs,
     provisioned.queueUrl,
     (event: unknown) => onNotifierEvent(deps, event),
     deps.logger,

@@ -4,6 +4,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { ActivityLogs } from '../adapters/activity-logs.ts';
 import { clientConfig, createClients } from '../adapters/clients.ts';
+import { Engine } from '../adapters/engine.ts';
+import { Ledger } from '../adapters/ledger.ts';
 import { accountOfArn, loadPolicy, PolicyError } from '../core/policy.ts';
 import { rulesNamingOwnAccount } from '../core/policy-checks.ts';
 import type { EngineEvent } from '../core/projection.ts';
@@ -15,6 +17,7 @@ import { writeLedger } from '../lambdas/ledger-writer/writer.ts';
 import { reconcileOnTrigger } from '../lambdas/reconciler/on-trigger.ts';
 import { compose } from '../service/compose.ts';
 import { type LocalConsole, localConsole } from './console-server.ts';
+import { LOCAL_KEYS, type LocalPrincipal } from './credentials.ts';
 import { drainQueue } from './drain.ts';
 import { startEmulator } from './emulator.ts';
 import { startLocalNotifier } from './notifier-runtime.ts';
@@ -88,8 +91,18 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
       method: 'POST',
       body: JSON.stringify({ stepfunctions: { execute_state_machine: true } }),
     });
-    const aws = createClients({ region: REGION, endpoint: emulator.endpoint });
-    const stack = await provision(aws, REGION, seed);
+    // Provisioning, the queues standing in for Lambda triggers and the timers sign as the harness;
+    // each function's stand-in signs with its own key, so the IAM proof can tell them apart.
+    const platform = createClients({ region: REGION, endpoint: emulator.endpoint });
+    const target = (who: LocalPrincipal) => ({
+      region: REGION,
+      endpoint: emulator.endpoint,
+      accessKeyId: LOCAL_KEYS[who],
+    });
+    const aws = createClients(target('api'));
+    const provisioned = await provision(platform, REGION, seed);
+    // What the deployment configures (`permissionSetArns`): names resolve without asking Identity Center.
+    const stack = { ...provisioned, permissionSetArns: provisioned.permissionSets };
     // As synth does for the deployed stack: no rule may name the account the tool runs in.
     const ownAccount = rulesNamingOwnAccount(policy, accountOfArn(stack.stateMachineArn));
     if (ownAccount.length > 0) throw new PolicyError(ownAccount, opts.policy ?? DEFAULT_POLICY);
@@ -99,11 +112,13 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
     // entered only through what the Lambda runs (raw event -> trigger -> reconcile).
     const reconcilerLogger = new Logger({ serviceName: 'idc-lease-reconciler', logLevel });
     const reconciler = {
-      reconcile: compose(aws, stack, policy, reconcilerLogger).reconcile,
+      reconcile: compose(createClients(target('reconciler')), stack, policy, reconcilerLogger).reconcile,
       logger: reconcilerLogger,
     };
-    const logs = new CloudWatchLogsClient(clientConfig({ region: REGION, endpoint: emulator.endpoint }));
-    await logs.send(new CreateLogGroupCommand({ logGroupName: TRAIL_LOG_GROUP }));
+    await new CloudWatchLogsClient(clientConfig({ region: REGION, endpoint: emulator.endpoint })).send(
+      new CreateLogGroupCommand({ logGroupName: TRAIL_LOG_GROUP }),
+    );
+    const logs = new CloudWatchLogsClient(clientConfig(target('api')));
     const { ctx, reconcile: reconcileNow } = compose(aws, stack, policy, logger, {
       // In process, where the deployed API invokes the function with the same payload.
       reconcile: () => reconcileOnTrigger(reconciler, API_TRIGGER),
@@ -112,17 +127,23 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
       activity: { logs: new ActivityLogs(logs, [TRAIL_LOG_GROUP], 10_000, 200) },
       ...(opts.workflowLimits ? { workflowLimits: opts.workflowLimits } : {}),
     });
-    const { ledger, engine, directory } = ctx;
+    const { directory } = ctx;
 
+    const writerAws = createClients(target('ledgerWriter'));
+    const writerDeps = {
+      ledger: new Ledger(writerAws.ddb, stack.tableName),
+      engine: new Engine(writerAws.sfn, stack.stateMachineArn),
+      logger: new Logger({ serviceName: 'idc-lease-ledger-writer', logLevel }),
+    };
     const writer = drainQueue(
-      aws.sqs,
+      platform.sqs,
       stack.queues.ledgerWriter,
-      (e: EngineEvent) => writeLedger({ ledger, engine, logger }, e),
-      logger,
+      (e: EngineEvent) => writeLedger(writerDeps, e),
+      writerDeps.logger,
     );
     stops.push(() => writer.stop());
     const onExecutionEnded = drainQueue(
-      aws.sqs,
+      platform.sqs,
       stack.queues.reconciler,
       async (event: unknown) => {
         await reconcileOnTrigger(reconciler, event);
@@ -134,13 +155,13 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
     stops.push(() => onExecutionEnded.stop());
     // The correlator function's stand-in, fed by the same default-bus rule CloudTrail uses in AWS.
     const correlator = correlatorDeps(
-      aws,
+      createClients(target('correlator')),
       { ...stack, toolRoleArns: [stack.workflowRoleArn] },
       policy,
       new Logger({ serviceName: 'idc-lease-correlator', logLevel }),
     );
     const onCloudTrail = drainQueue(
-      aws.sqs,
+      platform.sqs,
       stack.queues.correlator,
       async (event: unknown) => {
         await correlateRecord(correlator, event);
@@ -150,11 +171,18 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
       { visibilityTimeoutSeconds: 2 },
     );
     stops.push(() => onCloudTrail.stop());
-    const sessionEnder = startSessionEnder(aws, stack, policy, logLevel);
+    const sessionEnder = startSessionEnder(
+      createClients(target('sessionEnder')),
+      platform,
+      stack,
+      policy,
+      logLevel,
+    );
     stops.push(() => sessionEnder.stop());
-    const notifier = await startLocalNotifier(aws, {
+    const notifier = await startLocalNotifier(platform, {
       region: REGION,
       endpoint: emulator.endpoint,
+      accessKeyId: LOCAL_KEYS.notifier,
       busName: stack.eventBusName,
       tableName: stack.tableName,
       identityStoreId: stack.identityStoreId,

@@ -21,9 +21,12 @@ export const scheduledEvent = (at: Date) => ({
  * The session ender function's stand-in: the lease-ended rule's queue drained into the same entry
  * the Lambda runs, several at a time as concurrent invocations would (the per-permission-set lock
  * is what keeps them apart), and the sweep's schedule as a timer that queues a scheduled event.
+ * `aws` signs as the function; `platform` (the queue and the timer, which are EventBridge's and
+ * Lambda's work in AWS) as the harness.
  */
 export function startSessionEnder(
   aws: AwsClients,
+  platform: AwsClients,
   stack: Provisioned,
   policy: Policy,
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT',
@@ -39,7 +42,7 @@ export function startSessionEnder(
   // before it receives again, which would serialize ends that AWS runs side by side.
   const drains = Array.from({ length: 3 }, () =>
     drainQueue(
-      aws.sqs,
+      platform.sqs,
       stack.queues.sessionEnder,
       async (event: unknown) => {
         await onTrigger(deps, event);
@@ -50,7 +53,7 @@ export function startSessionEnder(
     ),
   );
   const timer = setInterval(() => {
-    aws.sqs
+    platform.sqs
       .send(
         new SendMessageCommand({
           QueueUrl: stack.queues.sessionEnder,

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { IdentityCenterAssignments } from '../adapters/assignments.ts';
-import { InstanceCatalog } from '../adapters/catalog.ts';
+import { ConfiguredCatalog } from '../adapters/catalog.ts';
 import type { AwsClients } from '../adapters/clients.ts';
 import { Directory } from '../adapters/directory.ts';
 import { Engine, EventPublisher } from '../adapters/engine.ts';
@@ -25,6 +25,8 @@ export interface Resources {
   readonly eventBusName: string;
   readonly instanceArn: string;
   readonly identityStoreId: string;
+  /** Name → ARN of the permission sets the policy names (the configuration's `permissionSetArns`). */
+  readonly permissionSetArns: Readonly<Record<string, string>>;
 }
 
 export interface Composed {
@@ -65,7 +67,7 @@ export function compose(
   const ledger = new Ledger(aws.ddb, resources.tableName);
   const engine = new Engine(aws.sfn, resources.stateMachineArn);
   const events = new EventPublisher(aws.events, resources.eventBusName);
-  const catalog = new InstanceCatalog(aws.ssoAdmin, resources.instanceArn);
+  const catalog = new ConfiguredCatalog(resources.permissionSetArns);
   const now = () => new Date();
   const ctx: ServiceContext = {
     ledger,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { permissionSetArnsFromEnv } from '../../adapters/catalog.ts';
 import { createClients } from '../../adapters/clients.ts';
 import { loadPolicy } from '../../core/policy.ts';
 import { requireEnv } from '../env.ts';
@@ -15,6 +16,7 @@ const env = requireEnv([
   'IDENTITY_STORE_ID',
   'ACCESS_POLICY_FILE',
   'TOOL_ROLE_ARNS',
+  'PERMISSION_SET_ARNS',
 ]);
 const policyFile = resolve(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), env.ACCESS_POLICY_FILE);
 const policy = loadPolicy(JSON.parse(readFileSync(policyFile, 'utf8')), policyFile);
@@ -26,6 +28,7 @@ const deps = correlatorDeps(
     eventBusName: env.EVENT_BUS_NAME,
     instanceArn: env.INSTANCE_ARN,
     identityStoreId: env.IDENTITY_STORE_ID,
+    permissionSetArns: permissionSetArnsFromEnv(env.PERMISSION_SET_ARNS),
     toolRoleArns: env.TOOL_ROLE_ARNS.split(',').filter(Boolean),
   },
   policy,

@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { InstanceCatalog } from '../../adapters/catalog.ts';
+import { ConfiguredCatalog } from '../../adapters/catalog.ts';
 import type { AwsClients } from '../../adapters/clients.ts';
 import { EventPublisher } from '../../adapters/engine.ts';
 import { Ledger } from '../../adapters/ledger.ts';
@@ -12,6 +12,8 @@ export interface CorrelatorResources {
   readonly eventBusName: string;
   readonly instanceArn: string;
   readonly identityStoreId: string;
+  /** Name → ARN of the permission sets the policy names (the configuration's `permissionSetArns`). */
+  readonly permissionSetArns: Readonly<Record<string, string>>;
   /** The roles whose assignment calls are the tool's own (workflow, reconciler). */
   readonly toolRoleArns: readonly string[];
 }
@@ -26,7 +28,7 @@ export const correlatorDeps = (
 ): CorrelatorDeps => ({
   ledger: new Ledger(aws.ddb, resources.tableName),
   events: new EventPublisher(aws.events, resources.eventBusName),
-  catalog: new InstanceCatalog(aws.ssoAdmin, resources.instanceArn),
+  catalog: new ConfiguredCatalog(resources.permissionSetArns),
   policy,
   instanceArn: resources.instanceArn,
   toolRoleArns: new Set(resources.toolRoleArns),

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { type LocalInfo, type LocalRuntime, startLocalRuntime } from '../../local/runtime.ts';
+import { writeRuntimeFile } from '../iam/runtime-file.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -32,6 +33,8 @@ export async function setup(project: TestProject) {
     // Tests watch a stuck creation or deletion give up within a minute, not the deployed three.
     workflowLimits: INTEGRATION_LIMITS,
   });
+  // The IAM proof (test/iam/, after every integration test) reads the emulator's call log.
+  writeRuntimeFile(runtime.info);
   project.provide('apiUrl', runtime.url);
   project.provide('info', runtime.info);
 }

@@ -17,6 +17,9 @@ describe('the deployed entry points', () => {
       RECONCILER_FUNCTION_NAME: 'idc-lease-reconciler',
       PAGE_TOKEN_SECRET_ARN:
         'arn:aws:secretsmanager:eu-west-1:123456789012:secret:idc-lease-page-tokens-AbCdEf',
+      PERMISSION_SET_ARNS: JSON.stringify({
+        ReadOnly: 'arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0000000000000001',
+      }),
     });
 
     // Act

@@ -51,6 +51,7 @@ const api = () => {
       eventBusName: 'idc-lease',
       instanceArn: 'arn:aws:sso:::instance/ssoins-0123456789abcdef',
       identityStoreId: 'd-0123456789',
+      permissionSetArns: {},
     },
     policy,
     new Logger({ serviceName: 'test', logLevel: 'SILENT' }),

@@ -22,13 +22,18 @@ describe('the activity route’s trail', { timeout: 60_000 }, () => {
     // Assess
     const statements = statementsOf(app.template, logicalId(app.stack, app.stack.api.handler.role as never));
     const start = statements.find((s) => actionsOf([s]).includes('logs:StartQuery'));
-    expect(actionsOf([start as never])).toEqual(['logs:StartQuery']);
-    expect(JSON.stringify(start?.Resource)).toContain(':log-group:aws-cloudtrail-logs-org"');
-    expect(JSON.stringify(start?.Resource)).toContain(':log-group:org/trail"');
-    // Query results are read by query id: those two actions have no resource-level permissions.
-    const results = statements.find((s) => actionsOf([s]).includes('logs:GetQueryResults'));
-    expect(actionsOf([results as never])).toContain('logs:StopQuery');
-    expect(results?.Resource).toBe('*');
+    // Logs Insights checks `…:log-group:NAME:*`; both forms, for the query and its results.
+    expect(actionsOf([start as never]).sort()).toEqual(['logs:GetQueryResults', 'logs:StartQuery']);
+    const resources = JSON.stringify(start?.Resource);
+    for (const name of ['aws-cloudtrail-logs-org', 'org/trail']) {
+      expect(resources).toContain(`:log-group:${name}"`);
+      expect(resources).toContain(`:log-group:${name}:*"`);
+    }
+    expect(resources).not.toContain('"*"');
+    // Only StopQuery has no resource-level permission.
+    const stop = statements.find((s) => actionsOf([s]).includes('logs:StopQuery'));
+    expect(stop?.Resource).toBe('*');
+    expect(actionsOf([stop as never]).filter((a) => a.startsWith('logs:'))).toEqual(['logs:StopQuery']);
     expect(
       actionsOf(statements)
         .filter((a) => a.startsWith('logs:') && a !== 'logs:CreateLogStream' && a !== 'logs:PutLogEvents')

@@ -175,17 +175,40 @@ describe('each handler', () => {
     expect(actions.api.filter((a) => a.startsWith('organizations:'))).toEqual([]);
   });
 
-  it('reads and writes the ledger only with the calls the ledger adapter makes', () => {
-    for (const role of [roles.api, roles.reconciler, roles.ledgerWriter]) {
-      const dynamo = actionsOf(statementsOf(app.template, role)).filter((a) => a.startsWith('dynamodb:'));
-      expect(dynamo.sort()).toEqual([
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:Query',
-        'dynamodb:Scan',
-        'dynamodb:UpdateItem',
-      ]);
-    }
+  it('reads and writes the ledger only with the calls each function makes (the IAM proof’s findings)', () => {
+    const dynamo = (role: string) =>
+      actionsOf(statementsOf(app.template, role))
+        .filter((a) => a.startsWith('dynamodb:'))
+        .sort();
+    expect(dynamo(roles.api)).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:Scan',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(dynamo(roles.reconciler)).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Scan',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(dynamo(roles.ledgerWriter)).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+  });
+
+  it('lets only the reconciler describe executions, and the ledger writer only fail a token', () => {
+    const states = (role: string) =>
+      actionsOf(statementsOf(app.template, role))
+        .filter((a) => a.startsWith('states:'))
+        .sort();
+    expect(states(roles.api)).toEqual([
+      'states:SendTaskFailure',
+      'states:SendTaskSuccess',
+      'states:StartExecution',
+      'states:StopExecution',
+    ]);
+    expect(states(roles.reconciler)).toEqual(['states:DescribeExecution']);
+    expect(states(roles.ledgerWriter)).toEqual(['states:SendTaskFailure']);
   });
 
   it('invokes the reconciler function itself, not its versions', () => {
@@ -194,5 +217,71 @@ describe('each handler', () => {
       actionsOf([s]).includes('lambda:InvokeFunction'),
     );
     expect(invoke?.Resource).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.reconciler.handler), 'Arn'] });
+  });
+});
+
+describe('the fixes the IAM proof found', () => {
+  const envOf = (fn: { node: { defaultChild?: unknown } }) =>
+    (
+      app.template.findResources('AWS::Lambda::Function')[logicalId(app.stack, fn)] as {
+        Properties: { Environment: { Variables: Record<string, unknown> } };
+      }
+    ).Properties.Environment.Variables;
+
+  it('resolve permission set names from the configured ARNs: no role lists or describes the instance’s', () => {
+    const { stack } = app;
+    for (const fn of [stack.api.handler, stack.reconciler.handler, stack.correlator.handler]) {
+      expect(JSON.parse(envOf(fn).PERMISSION_SET_ARNS as string)).toEqual(example.permissionSetArns);
+      const actions = actionsOf(statementsOf(app.template, logicalId(stack, fn.role as never)));
+      expect(actions).not.toContain('sso:ListPermissionSets');
+      expect(actions).not.toContain('sso:DescribePermissionSet');
+    }
+  });
+
+  it('answer task tokens on "*", where IAM checks SendTaskSuccess/SendTaskFailure, and never heartbeat', () => {
+    for (const role of [roles.api, roles.ledgerWriter]) {
+      const statements = statementsOf(app.template, role);
+      const respond = statements.find((s) => actionsOf([s]).includes('states:SendTaskFailure'));
+      expect(respond?.Resource).toBe('*');
+      expect(actionsOf(statements)).not.toContain('states:SendTaskHeartbeat');
+    }
+  });
+
+  it('let EventBridge publish to the operators’ topic and use its key only for this stack’s rule', () => {
+    const events = {
+      Principal: { Service: 'events.amazonaws.com' },
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        ArnEquals: { 'aws:SourceArn': Match.objectLike({ 'Fn::Join': Match.anyValue() }) },
+      },
+    };
+    app.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Effect: 'Allow', ...events })]),
+      },
+    });
+    app.template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Effect: 'Allow', ...events }),
+        ]),
+      },
+    });
+    // And nowhere without those conditions.
+    const documents = [
+      ...Object.values(app.template.findResources('AWS::SNS::TopicPolicy')).map(
+        (r) => r.Properties.PolicyDocument,
+      ),
+      ...Object.values(app.template.findResources('AWS::KMS::Key')).map((r) => r.Properties.KeyPolicy),
+    ];
+    const unconditioned = documents
+      .flatMap((d) => d.Statement as { Principal?: { Service?: string }; Condition?: unknown }[])
+      .filter((s) => s.Principal?.Service === 'events.amazonaws.com' && !s.Condition);
+    expect(unconditioned).toEqual([]);
+    // The condition names the rule's real ARN: its bus and its name.
+    const rule = app.template.findResources('AWS::Events::Rule', {
+      Properties: { Name: 'IdcLease-revocation-failed' },
+    });
+    expect(Object.keys(rule)).toHaveLength(1);
   });
 });

@@ -1,0 +1,40 @@
+import { type EvaluationResult, runSimulation } from '@cloud-copilot/iam-simulate';
+
+export interface IdentityPolicy {
+  readonly name: string;
+  readonly policy: unknown;
+}
+
+/**
+ * What IAM answers when a role calls `action` on `resource` with only its identity policies (the
+ * resources' own policies, SCPs and boundaries are not the roles' to prove). The simulator does
+ * the evaluation: actions, resource ARN matching, wildcards and conditions as AWS evaluates them.
+ */
+export async function evaluate(
+  roleArn: string,
+  account: string,
+  policies: readonly IdentityPolicy[],
+  action: string,
+  resource: string,
+): Promise<EvaluationResult> {
+  const result = await runSimulation(
+    {
+      request: {
+        principal: roleArn,
+        action,
+        // The role's own account: a resource in another account would need its resource policy too.
+        resource: { resource, accountId: account },
+        contextVariables: {},
+      },
+      identityPolicies: [...policies],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+    },
+    { simulationMode: 'Strict' },
+  );
+  if (result.resultType === 'error')
+    throw new Error(
+      `${action} on ${resource}: the simulation could not run: ${JSON.stringify(result.errors)}`,
+    );
+  return result.overallResult;
+}
