@@ -95,6 +95,8 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
       // The emulator runs Logs Insights queries without their filters: it returns every record
       // in the window. The filters are the real service's to apply (unit-tested as text).
       activity: { logs: new ActivityLogs(logs, [TRAIL_LOG_GROUP], 10_000, 200) },
+      // There is no organization locally: the seed names the accounts.
+      accountNames: new Map(seed.accounts.flatMap((a) => (a.name ? [[a.id, a.name] as const] : []))),
     });
     const { ledger, engine, directory } = ctx;
 

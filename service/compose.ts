@@ -41,6 +41,7 @@ export function compose(
      */
     reconcile?: () => Promise<ReconcileReport>;
     activity?: ActivityTargets;
+    accountNames?: ReadonlyMap<string, string>;
   } = {},
 ): Composed {
   const ledger = new Ledger(aws.ddb, resources.tableName);
@@ -59,6 +60,7 @@ export function compose(
     now,
     tokenWaitMs: options.tokenWaitMs ?? 10_000,
     ...(options.activity ? { activity: options.activity } : {}),
+    ...(options.accountNames ? { accountNames: options.accountNames } : {}),
     // Only policies that name OUs need the organization's tree.
     ...(options.organization && policy.rules.some((rule) => (rule.ous ?? []).length > 0)
       ? { organization: options.organization }

@@ -24,6 +24,11 @@ export interface ServiceContext {
   readonly now: () => Date;
   /** The organization's OUs and accounts, for rules that name OUs; absent when none is known. */
   readonly organization?: () => Promise<OrgTree>;
+  /**
+   * Account names known besides the organization tree (the local runtime's seed); the console
+   * shows them beside ids. Deployed, names come from the tree where it is read.
+   */
+  readonly accountNames?: ReadonlyMap<string, string>;
   /** How long an approve/revoke/extend waits for the workflow's next task token. */
   readonly tokenWaitMs: number;
   /** Where the organization trail can be queried for what a lease's sessions did. */

@@ -25,6 +25,7 @@ export const LeaseSchema = z
     ticket: z.string().optional(),
     ruleId: z.string(),
     approvalRequired: z.boolean(),
+    requiredApprovals: z.number().meta({ description: 'Distinct approvals the rule requires (0: none)' }),
     approvals: z.array(ApprovalSchema),
     requestedAt: z.string(),
     startAt: z.string().optional(),
@@ -120,7 +121,13 @@ export const openApiDocument = () => {
         get: {
           responses: {
             '200': json(
-              z.object({ userName: z.string(), userId: z.string(), groups: z.array(z.string()) }),
+              z.object({
+                userName: z.string(),
+                userId: z.string(),
+                groups: z.array(z.string()),
+                auditor: z.boolean().meta({ description: 'The policy makes the caller an auditor' }),
+                admin: z.boolean().meta({ description: 'The policy makes the caller an admin' }),
+              }),
               'The caller',
             ),
             ...errors,
@@ -139,6 +146,11 @@ export const openApiDocument = () => {
                   permissionSets: z.array(z.string()),
                   maxDuration: z.string(),
                   approvalRequired: z.boolean(),
+                  accountNames: z
+                    .record(z.string(), z.string())
+                    .meta({ description: 'Account id to name, where known' }),
+                  approvers: z.object({ users: z.array(z.string()), groups: z.array(z.string()) }),
+                  requiredApprovals: z.number(),
                 }),
               ),
               'Rules the caller may request under',

@@ -9,9 +9,18 @@ import type { ServiceContext } from './context.ts';
 
 export type Query = Readonly<Record<string, string | undefined>>;
 
+/** GET /me: the caller, and whether the policy makes them an auditor or an admin (the console's menus). */
+export const me = (ctx: ServiceContext, caller: Caller) => ({
+  userName: caller.userName,
+  userId: caller.userId,
+  groups: caller.groups,
+  auditor: isAuditor(ctx.policy, caller),
+  admin: isAdmin(ctx.policy, caller),
+});
+
 /** GET /eligibility: the rules the caller may request under, as the CONTRACT shapes them. */
 export const eligibility = async (ctx: ServiceContext, caller: Caller) =>
-  eligibleTargets(ctx.policy, caller, await ctx.organization?.());
+  eligibleTargets(ctx.policy, caller, await ctx.organization?.(), (id) => ctx.accountNames?.get(id));
 
 const limitOf = (query: Query): number => {
   if (query.limit === undefined) return 50;

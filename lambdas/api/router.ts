@@ -9,7 +9,7 @@ import { approveLease, rejectLease } from '../../service/decisions.ts';
 import { extendLease, revokeLease } from '../../service/lifecycle.ts';
 // Generated from the handlers' zod schemas (npm run openapi); served as is, so the generator stays out of the bundle.
 import openApiDocument from '../../service/openapi.json' with { type: 'json' };
-import { eligibility, listLeases, pendingApprovals, type Query } from '../../service/queries.ts';
+import { eligibility, listLeases, me, pendingApprovals, type Query } from '../../service/queries.ts';
 import { getLease, requestLease } from '../../service/requests.ts';
 import type { ReconcileReport } from '../reconciler/reconciler.ts';
 
@@ -48,7 +48,7 @@ const ok = (body: unknown, status = 200): ApiResponse => ({ status, body });
 
 const LEASE = '/leases/([A-Za-z0-9_-]{1,80})';
 const ROUTES: [string, RegExp, Handler][] = [
-  ['GET', /^\/me$/, async (_d, caller) => ok(caller)],
+  ['GET', /^\/me$/, async ({ ctx }, caller) => ok(me(ctx, caller))],
   ['GET', /^\/eligibility$/, async ({ ctx }, caller) => ok(await eligibility(ctx, caller))],
   [
     'GET',
