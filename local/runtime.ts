@@ -13,6 +13,7 @@ import { writeLedger } from '../lambdas/ledger-writer/writer.ts';
 import { reconcileOnTrigger } from '../lambdas/reconciler/on-trigger.ts';
 import { API_TRIGGER } from '../lambdas/reconciler/trigger.ts';
 import { compose } from '../service/compose.ts';
+import { consoleHandler, ensureConsoleBuilt } from './console-assets.ts';
 import { drainQueue } from './drain.ts';
 import { startEmulator } from './emulator.ts';
 import { startLocalNotifier } from './notifier-runtime.ts';
@@ -44,6 +45,8 @@ export interface LocalInfo {
   notificationSink: string;
   /** Where an event lands whose notifications kept failing. */
   notifierDeadLetterQueue: string;
+  /** The web console (`<url>/console/`), when the runtime serves it. */
+  consoleUrl?: string;
 }
 
 export interface LocalRuntime {
@@ -60,12 +63,25 @@ export interface LocalOptions {
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** How often the notifier's "ending soon" sweep runs (deployed: every minute). @default 60 */
   endingSoonSweepSeconds?: number;
+  /** Serve the web console at /console/ (building it first when it is missing or stale). @default true */
+  console?: boolean;
+  /** The access portal the console links ACTIVE leases to (deployed: `console.portalUrl`). */
+  portalUrl?: string;
 }
+
+/** No real portal exists locally; the link's shape is what matters. */
+export const LOCAL_PORTAL_URL = 'https://d-0000000000.awsapps.com/start';
 
 /** Everything `npm run local` runs: emulator, provisioned stack, seed, consumers and the API. */
 export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalRuntime> {
   const policy = loadPolicy(JSON.parse(readFileSync(opts.policy ?? DEFAULT_POLICY, 'utf8')), opts.policy);
   const seed = loadSeed(opts.seed ?? DEFAULT_SEED);
+  // Built (if stale) while the emulator starts: both take seconds, and neither needs the other.
+  const say = ['DEBUG', 'INFO'].includes(opts.logLevel ?? 'WARN')
+    ? (line: string) => process.stderr.write(`${line}\n`)
+    : undefined;
+  const consoleDist = opts.console === false ? undefined : ensureConsoleBuilt(say);
+  consoleDist?.catch(() => undefined);
   const emulator = await startEmulator();
   const stops: (() => Promise<void>)[] = [() => emulator.stop()];
   const stop = async () => {
@@ -164,11 +180,19 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
       notificationSink: notifier.sinkUrl,
       notifierDeadLetterQueue: notifier.deadLetterQueueUrl,
     };
+    const served: Record<string, unknown> = { ...info };
+    const site = consoleDist
+      ? consoleHandler(await consoleDist, {
+          basePath: '/console/',
+          portalUrl: opts.portalUrl ?? LOCAL_PORTAL_URL,
+        })
+      : undefined;
     const server: Server = await startServer(
       { ctx, reconcile: reconcileNow },
       directory,
-      { ...info },
+      served,
       opts.port ?? 8787,
+      site,
     );
     stops.push(
       () =>
@@ -179,7 +203,12 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
     );
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : opts.port;
-    return { url: `http://127.0.0.1:${port}`, info, stop };
+    const url = `http://127.0.0.1:${port}`;
+    if (site) {
+      info.consoleUrl = `${url}/console/`;
+      served.consoleUrl = info.consoleUrl;
+    }
+    return { url, info, stop };
   } catch (err) {
     await stop();
     throw err;

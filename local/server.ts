@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Directory } from '../adapters/directory.ts';
 import { toErrorBody, ValidationError } from '../core/errors.ts';
 import { MAX_BODY_BYTES } from '../lambdas/api/gateway.ts';
@@ -26,6 +26,9 @@ const readBody = async (req: IncomingMessage): Promise<unknown> => {
   }
 };
 
+/** Serves a path that is not the API's (the console's `/console/*`); false when it is not its own. */
+export type SiteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
 /**
  * The API on loopback. Identity comes from `X-Lease-User` — a stand-in for SigV4 that exists
  * only here; the deployed handler never reads that header.
@@ -35,6 +38,8 @@ export const startServer = (
   directory: Directory,
   info: Record<string, unknown>,
   port: number,
+  // The built console under /console/ until the console-auth branch's own routing replaces this.
+  site?: SiteHandler,
 ): Promise<Server> => {
   const server = createServer(async (req, res) => {
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -44,6 +49,7 @@ export const startServer = (
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (req.method === 'GET' && url.pathname === '/_local/info') return send(200, info);
+      if (site && (await site(req, res))) return;
       const body = await readBody(req);
       const userName = req.headers['x-lease-user'];
       const caller =
