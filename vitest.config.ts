@@ -9,7 +9,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts'],
+          // The console's pure logic and its API client, without a browser.
+          include: ['test/unit/**/*.test.ts', 'console/test/**/*.test.ts'],
           // Stack tests synthesize the whole app (seconds each, more on a loaded machine).
           testTimeout: 30_000,
           hookTimeout: 60_000,
