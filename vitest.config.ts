@@ -26,6 +26,18 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          // Builds console/dist once when it is stale, before any browser opens it.
+          globalSetup: ['test/browser/global-setup.ts'],
+          // Chromium on a shared 2-core machine: one file at a time, generous deadlines.
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });
