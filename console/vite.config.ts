@@ -50,6 +50,11 @@ export function fontsAsFiles(): Plugin {
 /** What `npm run console:build` and the local runtime build: `console/dist/`. */
 export const buildConfig = (outDir = 'dist'): InlineConfig => ({
   ...shared,
+  // Production React whatever NODE_ENV the building process has (vitest sets "test", which
+  // Vite would otherwise follow into React's development build: larger and far slower).
+  mode: 'production',
+  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+  oxc: { jsx: { runtime: 'automatic', importSource: 'react', development: false } },
   base: './',
   logLevel: 'warn',
   plugins: [fontsAsFiles()],

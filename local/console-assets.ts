@@ -49,6 +49,9 @@ export async function buildConsole(dist = CONSOLE_DIST): Promise<string> {
   const { build } = await import('vite');
   const { buildConfig } = await import('../console/vite.config.ts');
   const staging = `${dist}.build-${process.pid}-${Date.now()}`;
+  // Vite follows NODE_ENV over the config's mode for what it bundles: production, always.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
   try {
     const output = await build(buildConfig(staging));
     const chunks = (Array.isArray(output) ? output : [output]).flatMap((o) =>
@@ -69,6 +72,8 @@ export async function buildConsole(dist = CONSOLE_DIST): Promise<string> {
     rmSync(old, { recursive: true, force: true });
     return dist;
   } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
     rmSync(staging, { recursive: true, force: true });
   }
 }

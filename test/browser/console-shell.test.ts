@@ -1,7 +1,10 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EligibleRule } from '../../console/src/api/types.ts';
+import { CONSOLE_DIST } from '../../local/console-assets.ts';
 import { sampleLease, sampleMe, stubApi } from './api-stub.ts';
 import { type Browser, launchChromium } from './chromium.ts';
 import { type ConsoleServer, serveConsole } from './console-server.ts';
@@ -80,6 +83,15 @@ describe('the built console', () => {
     expect(bare.status).toBe(308);
     expect(bare.headers.get('location')).toBe('/console/');
     expect(outside.status).toBe(404);
+  });
+
+  it('is a production build, even when built by a test run (NODE_ENV=test)', () => {
+    const assets = readdirSync(join(CONSOLE_DIST, 'assets'));
+    const scripts = assets
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(join(CONSOLE_DIST, 'assets', f), 'utf8'));
+    expect(assets.filter((f) => f.includes('dev-runtime'))).toEqual([]);
+    expect(scripts.some((s) => s.includes('jsxDEV'))).toBe(false);
   });
 
   it('shows the navigation names the CONTRACT fixes, Audit and Admin to auditors and admins only', async () => {
