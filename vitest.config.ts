@@ -12,7 +12,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts'],
+          // The console's pure logic and its API client, without a browser.
+          include: ['test/unit/**/*.test.ts', 'console/test/**/*.test.ts'],
           // Stack tests synthesize the whole app (seconds each, more on a loaded machine).
           testTimeout: 90_000,
           hookTimeout: 60_000,
@@ -37,6 +38,18 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
           testTimeout: 120_000,
           hookTimeout: 240_000,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          // Builds console/dist once when it is stale, before any browser opens it.
+          globalSetup: ['test/browser/global-setup.ts'],
+          // Chromium on a shared 2-core machine: one file at a time, generous deadlines.
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
     ],

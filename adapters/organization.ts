@@ -53,7 +53,13 @@ export class Organization {
         { ParentId: parentId },
       )) {
         for (const account of page.Accounts ?? [])
-          if (account.Id) nodes.push({ id: account.Id, kind: 'ACCOUNT', parentId });
+          if (account.Id)
+            nodes.push({
+              id: account.Id,
+              kind: 'ACCOUNT',
+              parentId,
+              ...(account.Name ? { name: account.Name } : {}),
+            });
       }
     }
     return new OrgTree(nodes);

@@ -1,7 +1,7 @@
 /**
- * `npm run bench [-- --json] [-- --burst N] [-- --only eligibility|audit|deployment|sign-in]`: the lease engine's
+ * `npm run bench [-- --json] [-- --burst N] [-- --only eligibility|audit|deployment|sign-in|console]`: the lease engine's
  * figures on the local runtime, the eligibility decision, the deployable app's synth and bundles,
- * and the console's sign-in.
+ * the console's sign-in and the console's page weight and filter.
  * Prints one JSON object (CONTRACT "Benchmarks") with --json, a table otherwise.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { Ledger } from '../adapters/ledger.ts';
 import type { Lease } from '../core/lease.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
 import { benchAudit } from './audit.ts';
+import { benchConsole } from './console.ts';
 import { benchDeployment } from './deployment.ts';
 import { benchEligibility } from './eligibility.ts';
 import { benchSignIn, benchSignInBundle } from './sign-in.ts';
@@ -34,6 +35,10 @@ const print = (figures: Record<string, number>) => {
   else for (const [k, v] of Object.entries(figures)) log(`${k.padEnd(26)} ${v}`);
 };
 
+if (values.only === 'console') {
+  print(await benchConsole(log));
+  process.exit(0);
+}
 log('eligibility: 5,000 accounts, 200 OUs, 1,000 permission sets, 500 rules …');
 const eligibility = benchEligibility();
 if (values.only === 'eligibility') {
@@ -64,6 +69,9 @@ if (values.only === 'deployment') {
   print(deployment);
   process.exit(0);
 }
+
+log('console: the first load and the account filter over 5,000 accounts, in Chromium …');
+const consoleFigures = await benchConsole(log);
 
 // A directory big enough for the burst: one user per lease, so every lease is its own tuple.
 const users = Array.from({ length: BURST + 2 * SAMPLES + 2 }, (_, i) => `b${String(i).padStart(4, '0')}`);
@@ -254,6 +262,7 @@ try {
     ...eligibility,
     ...audit,
     ...deployment,
+    ...consoleFigures,
     transitionsAutoApproved: autoTransitions,
     transitionsApproved: approvedTransitions,
     approvalToCreateMsP95: p95(approvalDelays),

@@ -33,6 +33,8 @@ export interface Lease {
   ticket?: string;
   ruleId: string;
   approvalRequired: boolean;
+  /** Distinct approvals the lease's rule requires (its quorum; 0 without approval): "1 of 2". */
+  requiredApprovals: number;
   approvals: Approval[];
   requestedAt: string;
   startAt?: string;
@@ -51,7 +53,7 @@ export interface Lease {
  * server: it is stripped by `publicLease` and never put in an event a consumer other than the
  * ledger writer receives.
  */
-export interface LeaseRecord extends Lease {
+export interface LeaseRecord extends Omit<Lease, 'requiredApprovals'> {
   pk: string;
   sk: string;
   kind: 'lease';
@@ -97,6 +99,7 @@ const INTERNAL = [
 export const publicLease = (record: LeaseRecord): Lease => {
   const lease: Record<string, unknown> = { ...record };
   for (const key of INTERNAL) delete lease[key];
+  lease.requiredApprovals = record.required;
   // Shown in time order, without the chain links (`GET /audit/verify` checks those in stored order).
   lease.timeline = record.timeline
     .map(({ at, type, actor, detail }) => ({ at, type, actor, detail }))

@@ -3,6 +3,8 @@ export interface OrgNode {
   id: string;
   kind: 'ROOT' | 'OU' | 'ACCOUNT';
   parentId?: string;
+  /** The account's name in Organizations, shown beside its id. */
+  name?: string;
 }
 
 /**
@@ -15,16 +17,22 @@ export class OrgTree {
   private readonly children = new Map<string, string[]>();
   private readonly kind = new Map<string, OrgNode['kind']>();
   private readonly below = new Map<string, readonly string[]>();
+  private readonly names = new Map<string, string>();
 
   constructor(nodes: readonly OrgNode[]) {
     for (const node of nodes) {
       this.kind.set(node.id, node.kind);
+      if (node.name) this.names.set(node.id, node.name);
       if (!node.parentId) continue;
       this.parent.set(node.id, node.parentId);
       const siblings = this.children.get(node.parentId) ?? [];
       siblings.push(node.id);
       this.children.set(node.parentId, siblings);
     }
+  }
+
+  accountName(accountId: string): string | undefined {
+    return this.names.get(accountId);
   }
 
   /** OU ids containing the account, innermost first (the root is not an OU). */

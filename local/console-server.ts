@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import type { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CallerResolver } from '../adapters/cached-directory.ts';
@@ -13,7 +14,7 @@ import { type AuthDeps, handleAuth, MAX_FORM_BYTES } from '../lambdas/console-au
 import { authDeps } from '../lambdas/console-auth/wire.ts';
 import { consoleSettingsFromEnv } from '../lambdas/console-env.ts';
 import { ConsoleSessions } from '../service/console-sessions.ts';
-import { serveConsole } from './console-static.ts';
+import { CONSOLE_DIST, serveConsole } from './console-static.ts';
 import { readJson, readText, sendAnswer, toHttpRequest } from './http.ts';
 import { handleIdp, type RegisteredSp, type SeedPerson } from './idp-page.ts';
 import { LocalIdp } from './saml-idp.ts';
@@ -37,6 +38,8 @@ export interface LocalConsoleOptions {
   people: readonly SeedPerson[];
   /** `http://127.0.0.1:<port>` once the server listens. */
   origin: string;
+  /** The SPA's files (`consoleHandler`); without it a page says the console is not built. */
+  site?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
   /** Sign-in settings as the deployed function reads them (`SESSION_IDLE`, …); `CONSOLE_URL` is set here. */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -105,8 +108,13 @@ export function localConsole(opts: LocalConsoleOptions): LocalConsole {
         sendAnswer(res, await handleAuth(auth, toHttpRequest(req, url, body)));
       } else if (path === '/_local/idp' || path.startsWith('/_local/idp/')) {
         sendAnswer(res, handleIdp(idp, sp, opts.people, toHttpRequest(req, url)));
+      } else if (opts.site && (await opts.site(req, res))) {
+        // The SPA's files, config.json and deep links.
       } else if (path.startsWith(basePath) && (req.method === 'GET' || req.method === 'HEAD')) {
-        sendAnswer(res, await serveConsole(path, basePath, { portalUrl: null }));
+        sendAnswer(
+          res,
+          await serveConsole(path, basePath, { portalUrl: null }, join(CONSOLE_DIST, 'not-built')),
+        );
       } else if (path === '/console') {
         sendAnswer(res, { status: 301, headers: { location: basePath }, body: '', cookies: [] });
       } else return false;

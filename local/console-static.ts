@@ -29,6 +29,19 @@ const HEADERS = {
   'referrer-policy': 'same-origin',
 };
 
+/**
+ * The limits the SPA is built to live within, sent with index.html locally so the browser tests
+ * meet them (a violation is a console error they fail on): scripts, styles and fonts from the
+ * console's own origin only (Cloudscape's inlined fonts are files since the build moves them;
+ * React sets style attributes through the CSSOM, which style-src does not govern), API calls to
+ * the same origin, no framing. The deployed CloudFront response headers are the same.
+ */
+export const CONSOLE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+  ...HEADERS,
+};
+
 /** The SPA's `index.html` with its base path set: the build works under `/console/` and under `/`. */
 export function withBasePath(indexHtml: string, basePath: string): string {
   const tag = `<base href="${basePath}">`;
@@ -99,7 +112,11 @@ export async function serveConsole(
   const index = await readFile(join(root, 'index.html'), 'utf8');
   return {
     status: 200,
-    headers: { ...HEADERS, 'content-type': TYPES['.html'] as string, 'cache-control': 'no-cache' },
+    headers: {
+      ...CONSOLE_SECURITY_HEADERS,
+      'content-type': TYPES['.html'] as string,
+      'cache-control': 'no-cache',
+    },
     body: withBasePath(index, basePath),
     cookies: [],
   };

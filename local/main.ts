@@ -6,6 +6,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     policy: { type: 'string' },
     port: { type: 'string', default: '8787' },
+    'portal-url': { type: 'string' },
   },
 });
 
@@ -14,6 +15,7 @@ const runtime = await startLocalRuntime({
   policy: values.policy,
   port: Number(values.port),
   logLevel: 'INFO',
+  ...(values['portal-url'] ? { portalUrl: values['portal-url'] } : {}),
 });
 process.stdout.write(`READY ${runtime.url}\n`);
 process.stderr.write(`console: ${runtime.info.consoleUrl} (sign in at ${runtime.info.idpUrl})\n`);

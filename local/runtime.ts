@@ -16,6 +16,7 @@ import { correlatorDeps } from '../lambdas/correlator/wire.ts';
 import { writeLedger } from '../lambdas/ledger-writer/writer.ts';
 import { reconcileOnTrigger } from '../lambdas/reconciler/on-trigger.ts';
 import { compose } from '../service/compose.ts';
+import { consoleHandler, ensureConsoleBuilt } from './console-assets.ts';
 import { type LocalConsole, localConsole } from './console-server.ts';
 import { LOCAL_KEYS, type LocalPrincipal } from './credentials.ts';
 import { drainQueue } from './drain.ts';
@@ -75,12 +76,25 @@ export interface LocalOptions {
   workflowLimits?: WorkflowLimits;
   /** The console's sign-in settings as the deployed function reads them (`SESSION_IDLE`, `SESSION_ABSOLUTE`, …). */
   consoleEnv?: Readonly<Record<string, string | undefined>>;
+  /** Serve the web console at /console/ (building it first when it is missing or stale). @default true */
+  console?: boolean;
+  /** The access portal the console links ACTIVE leases to (deployed: `console.portalUrl`). */
+  portalUrl?: string;
 }
+
+/** No real portal exists locally; the link's shape is what matters. */
+export const LOCAL_PORTAL_URL = 'https://d-0000000000.awsapps.com/start';
 
 /** Everything `npm run local` runs: emulator, provisioned stack, seed, consumers and the API. */
 export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalRuntime> {
   const policy = loadPolicy(JSON.parse(readFileSync(opts.policy ?? DEFAULT_POLICY, 'utf8')), opts.policy);
   const seed = loadSeed(opts.seed ?? DEFAULT_SEED);
+  // Built (if stale) while the emulator starts: both take seconds, and neither needs the other.
+  const say = ['DEBUG', 'INFO'].includes(opts.logLevel ?? 'WARN')
+    ? (line: string) => process.stderr.write(`${line}\n`)
+    : undefined;
+  const consoleDist = opts.console === false ? undefined : ensureConsoleBuilt(say);
+  consoleDist?.catch(() => undefined);
   const emulator = await startEmulator();
   const stops: (() => Promise<void>)[] = [() => emulator.stop()];
   const stop = async () => {
@@ -126,6 +140,8 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
       // in the window. The filters are the real service's to apply (unit-tested as text).
       activity: { logs: new ActivityLogs(logs, [TRAIL_LOG_GROUP], 10_000, 200) },
       ...(opts.workflowLimits ? { workflowLimits: opts.workflowLimits } : {}),
+      // There is no organization locally: the seed names the accounts.
+      accountNames: new Map(seed.accounts.flatMap((a) => (a.name ? [[a.id, a.name] as const] : []))),
     });
     const { directory } = ctx;
 
@@ -208,6 +224,12 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
     };
     const api = { ctx, reconcile: reconcileNow };
     const served: Record<string, unknown> = { ...info };
+    const files = consoleDist
+      ? consoleHandler(await consoleDist, {
+          basePath: '/console/',
+          portalUrl: opts.portalUrl ?? LOCAL_PORTAL_URL,
+        })
+      : undefined;
     const { server, console: site } = await startServer(api, directory, served, opts.port ?? 8787, (origin) =>
       localConsole({
         aws,
@@ -215,6 +237,7 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
         api,
         directory,
         people: seed.users,
+        ...(files ? { site: files } : {}),
         origin,
         ...(opts.consoleEnv ? { env: opts.consoleEnv } : {}),
       }),

@@ -1,6 +1,7 @@
 /**
  * One whole lease on this machine: request → approval → ACTIVE (visible in Identity Center) →
  * expiry → ENDED, printed step by step. Runs the same local runtime as `npm run local`.
+ * `npm run demo -- --console` keeps it running afterwards, for a click through the web console.
  */
 import { paginateListAccountAssignments, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { clientConfig } from '../adapters/clients.ts';
@@ -17,7 +18,9 @@ const say = (text: string) => {
   );
 };
 
-const runtime = await startLocalRuntime({ port: 0, logLevel: 'ERROR' });
+const keepConsole = process.argv.includes('--console');
+// With --console the usual port, so the printed address stays the one in the README.
+const runtime = await startLocalRuntime({ port: keepConsole ? 8787 : 0, logLevel: 'ERROR' });
 const api = async (user: string, method: string, path: string, body?: unknown): Promise<Lease> => {
   const res = await fetch(`${runtime.url}${path}`, {
     method,
@@ -57,6 +60,7 @@ const waitFor = async (id: string, status: string): Promise<Lease> => {
 let code = 0;
 try {
   say(`local runtime ready at ${runtime.url} (emulator ${runtime.info.awsEndpoint})`);
+  say(`web console at ${runtime.info.consoleUrl}`);
   const requested = await api('bob', 'POST', '/leases', {
     accountId: ACCOUNT,
     permissionSet: PERMISSION_SET,
@@ -96,8 +100,17 @@ try {
 } catch (err) {
   console.error(`demo failed: ${(err as Error).message}`);
   code = 1;
-} finally {
-  await runtime.stop();
-  say('stopped the local runtime');
 }
+if (keepConsole && code === 0) {
+  console.log(`\nThe web console stays up at ${runtime.info.consoleUrl}`);
+  console.log(
+    'Sign in as bob to request, as carol (sre-leads) to approve, as erin to audit. Ctrl-C stops it.',
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
+await runtime.stop();
+say('stopped the local runtime');
 process.exit(code);

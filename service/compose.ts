@@ -59,6 +59,7 @@ export function compose(
      * default a key of this process: tokens then open only here (the local runtime, tests).
      */
     pageTokens?: PageTokens;
+    accountNames?: ReadonlyMap<string, string>;
   } = {},
 ): Composed {
   // The stack's own account is the state machine's: it is never leased, whatever the file says.
@@ -84,6 +85,7 @@ export function compose(
     tokenWaitMs: options.tokenWaitMs ?? 10_000,
     workflowLimits: validateWorkflowLimits(options.workflowLimits ?? DEFAULT_WORKFLOW_LIMITS),
     ...(options.activity ? { activity: options.activity } : {}),
+    ...(options.accountNames ? { accountNames: options.accountNames } : {}),
     // Only policies that name OUs need the organization's tree.
     ...(options.organization && enforced.rules.some((rule) => (rule.ous ?? []).length > 0)
       ? { organization: options.organization }

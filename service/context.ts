@@ -35,6 +35,11 @@ export interface ServiceContext {
   readonly organization?: () => Promise<OrgTree>;
   /** How long the workflow of a new lease polls and pages before it gives up. */
   readonly workflowLimits: WorkflowLimits;
+  /**
+   * Account names known besides the organization tree (the local runtime's seed); the console
+   * shows them beside ids. Deployed, names come from the tree where it is read.
+   */
+  readonly accountNames?: ReadonlyMap<string, string>;
   /** How long an approve/revoke/extend waits for the workflow's next task token. */
   readonly tokenWaitMs: number;
   /** Where the organization trail can be queried for what a lease's sessions did. */

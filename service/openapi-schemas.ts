@@ -25,6 +25,7 @@ export const LeaseSchema = z
     ticket: z.string().optional(),
     ruleId: z.string(),
     approvalRequired: z.boolean(),
+    requiredApprovals: z.number().meta({ description: 'Distinct approvals the rule requires (0: none)' }),
     approvals: z.array(ApprovalSchema),
     requestedAt: z.string(),
     startAt: z.string().optional(),

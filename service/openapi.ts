@@ -87,7 +87,13 @@ export const openApiDocument = () => {
         get: {
           responses: {
             '200': json(
-              z.object({ userName: z.string(), userId: z.string(), groups: z.array(z.string()) }),
+              z.object({
+                userName: z.string(),
+                userId: z.string(),
+                groups: z.array(z.string()),
+                auditor: z.boolean().meta({ description: 'The policy makes the caller an auditor' }),
+                admin: z.boolean().meta({ description: 'The policy makes the caller an admin' }),
+              }),
               'The caller',
             ),
             ...errors,
@@ -106,6 +112,11 @@ export const openApiDocument = () => {
                   permissionSets: z.array(z.string()),
                   maxDuration: z.string(),
                   approvalRequired: z.boolean(),
+                  accountNames: z
+                    .record(z.string(), z.string())
+                    .meta({ description: 'Account id to name, where known' }),
+                  approvers: z.object({ users: z.array(z.string()), groups: z.array(z.string()) }),
+                  requiredApprovals: z.number(),
                 }),
               ),
               'Rules the caller may request under',

@@ -9,9 +9,18 @@ import { type ListPage, listPage, type Query } from './paging.ts';
 
 export type { Query } from './paging.ts';
 
+/** GET /me: the caller, and whether the policy makes them an auditor or an admin (the console's menus). */
+export const me = (ctx: ServiceContext, caller: Caller) => ({
+  userName: caller.userName,
+  userId: caller.userId,
+  groups: caller.groups,
+  auditor: isAuditor(ctx.policy, caller),
+  admin: isAdmin(ctx.policy, caller),
+});
+
 /** GET /eligibility: the rules the caller may request under, as the CONTRACT shapes them. */
 export const eligibility = async (ctx: ServiceContext, caller: Caller) =>
-  eligibleTargets(ctx.policy, caller, await ctx.organization?.());
+  eligibleTargets(ctx.policy, caller, await ctx.organization?.(), (id) => ctx.accountNames?.get(id));
 
 /** Everyone's leases, a requester's, or one status: 50 a page by default, at most 200. */
 const LEASE_PAGES = { fallback: 50, max: 200 };

@@ -11,7 +11,7 @@ import { approveLease, rejectLease } from '../../service/decisions.ts';
 import { extendLease, revokeLease } from '../../service/lifecycle.ts';
 // Generated from the handlers' zod schemas (npm run openapi); served as is, so the generator stays out of the bundle.
 import openApiDocument from '../../service/openapi.json' with { type: 'json' };
-import { eligibility, listLeases, pendingApprovals, type Query } from '../../service/queries.ts';
+import { eligibility, listLeases, me, pendingApprovals, type Query } from '../../service/queries.ts';
 import { getLease, requestLease } from '../../service/requests.ts';
 
 export interface ApiRequest {
@@ -62,7 +62,7 @@ const PUBLIC: Record<RouteKey<'public'>, PublicHandler> = {
 
 /** One handler per signed route of the table (`core/routes.ts`); the type makes the map complete. */
 const SIGNED: Record<RouteKey<'sigv4'>, Handler> = {
-  'GET /me': async (_d, caller) => ok(caller),
+  'GET /me': async ({ ctx }, caller) => ok(me(ctx, caller)),
   'GET /eligibility': async ({ ctx }, caller) => ok(await eligibility(ctx, caller)),
   'GET /leases': async ({ ctx }, caller, _p, _b, query) => {
     const page = await listLeases(ctx, caller, query);

@@ -31,6 +31,9 @@ describe('npm run local', () => {
     >;
     const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
     const unauthenticated = await fetch(`http://127.0.0.1:${port}/me`);
+    // The web console, built when stale at start (no separate build step), with its deep links.
+    const consolePage = await fetch(`http://127.0.0.1:${port}/console/leases/l-1`);
+    const consoleHtml = await consolePage.text();
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
     const emulatorAfterStop = await fetch(`${info.awsEndpoint}/_idc/calls`).then(
@@ -53,6 +56,9 @@ describe('npm run local', () => {
     expect(info.stateMachineArn).toMatch(/^arn:aws:states:/);
     expect(health).toEqual({ status: 'ok' });
     expect(unauthenticated.status).toBe(401);
+    expect(info.consoleUrl).toBe(`http://127.0.0.1:${port}/console/`);
+    expect(consolePage.status).toBe(200);
+    expect(consoleHtml).toContain('<base href="/console/" />');
     expect(code).toBe(0);
     expect(emulatorAfterStop).toBe('gone');
   });

@@ -47,5 +47,7 @@ describe('the organization tree read from AWS Organizations', () => {
     // Assess
     expect(tree.ousOf(accountId)).toEqual([child.OrganizationalUnit?.Id, parent.OrganizationalUnit?.Id]);
     expect(tree.accountsUnder(parent.OrganizationalUnit?.Id as string)).toContain(accountId);
+    // The console shows accounts by name: the tree keeps the name Organizations lists.
+    expect(tree.accountName(accountId)).toBe('payments');
   });
 });

@@ -41,8 +41,32 @@ describe.concurrent('reading leases', () => {
       permissionSets: ['AdministratorAccess'],
       maxDuration: 'PT1H',
       approvalRequired: true,
+      // The console's extensions: names from the seed, and who decides.
+      accountNames: { '222222222222': 'prod' },
+      approvers: { users: [], groups: ['test-approvers'] },
+      requiredApprovals: 1,
+    });
+    expect(tester.body.find((r) => r.ruleId === 'quorum')).toMatchObject({ requiredApprovals: 2 });
+    expect(tester.body.find((r) => r.ruleId === 'auto')).toMatchObject({
+      accountNames: { '111111111111': 'dev' },
+      approvers: { users: [], groups: [] },
+      requiredApprovals: 0,
     });
     expect(outsider.body).toEqual([]);
+  });
+
+  it('tells the console whether the caller is an auditor or an admin', async () => {
+    // Act
+    const [tester, auditor, admin] = await Promise.all(
+      ['t24', 'auditor1', 'admin1'].map((u) =>
+        call<{ userName: string; auditor: boolean; admin: boolean }>(u, 'GET', '/me'),
+      ),
+    );
+
+    // Assess
+    expect(tester?.body).toMatchObject({ userName: 't24', auditor: false, admin: false });
+    expect(auditor?.body).toMatchObject({ userName: 'auditor1', auditor: true, admin: false });
+    expect(admin?.body).toMatchObject({ userName: 'admin1', auditor: false, admin: true });
   });
 
   it('lists a user their own leases only, newest first; admins see anyone by principal', async () => {

@@ -26,7 +26,9 @@ describe('a rule that needs two approvers', () => {
     const active = await waitForStatus(user, lease.id, 'ACTIVE');
 
     // Assess
+    expect(lease.requiredApprovals).toBe(2);
     expect(first.body.status).toBe('PENDING_APPROVAL');
+    expect(first.body.requiredApprovals).toBe(2);
     expect(again.status).toBe(409);
     expect(assignedAfterOne).toBe(false);
     expect(second.status).toBe(200);

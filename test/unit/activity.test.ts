@@ -12,6 +12,7 @@ const lease = (over: Partial<Lease> = {}): Lease => ({
   justification: 'INC-1',
   ruleId: 'dev-readonly',
   approvalRequired: false,
+  requiredApprovals: 0,
   approvals: [],
   requestedAt: '2026-11-22T09:59:58.000Z',
   grantedAt: '2026-11-22T10:00:00.500Z',

@@ -13,6 +13,7 @@ const lease = (overrides: Partial<Lease> = {}): Lease => ({
   justification: 'fix, "urgent"\nnow',
   ruleId: 'dev',
   approvalRequired: false,
+  requiredApprovals: 0,
   approvals: [],
   requestedAt: '2026-01-01T00:00:00.000Z',
   assignment: { preExisting: false, createRequestId: 'c-1' },

@@ -27,6 +27,11 @@ describe('the deployed entry points with a console', () => {
       IDENTITY_STORE_ID: 'd-0123456789',
       ACCESS_POLICY_FILE: policyFile,
       RECONCILER_FUNCTION_NAME: 'idc-lease-reconciler',
+      PAGE_TOKEN_SECRET_ARN:
+        'arn:aws:secretsmanager:eu-west-1:123456789012:secret:idc-lease-page-tokens-AbCdEf',
+      PERMISSION_SET_ARNS: JSON.stringify({
+        ReadOnly: 'arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0000000000000001',
+      }),
       CONSOLE_URL: 'https://d111.cloudfront.net',
       LAMBDA_TASK_ROOT: dir,
       SAML_IDP_METADATA_FILE: 'idp-metadata.xml',

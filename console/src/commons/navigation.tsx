@@ -1,0 +1,29 @@
+import SideNavigation, { type SideNavigationProps } from '@cloudscape-design/components/side-navigation';
+import { useLocation } from 'wouter';
+import { visiblePages } from '../logic/actions.ts';
+import { useApp } from './app-context.tsx';
+import { useFollow } from './use-follow.ts';
+
+/** The side navigation; link names are those the CONTRACT fixes for tests. */
+export function Navigation() {
+  const { me } = useApp();
+  const [location] = useLocation();
+  const { href, follow } = useFollow();
+  const pages = visiblePages(me);
+  const items: SideNavigationProps.Item[] = [
+    { type: 'link', text: 'Request access', href: href('/request') },
+    { type: 'link', text: 'My leases', href: href('/leases') },
+    { type: 'link', text: 'Approvals', href: href('/approvals') },
+    ...(pages.audit ? [{ type: 'link' as const, text: 'Audit', href: href('/audit') }] : []),
+    ...(pages.admin ? [{ type: 'link' as const, text: 'Admin', href: href('/admin') }] : []),
+  ];
+  const active = `/${location.split('/')[1] ?? ''}`;
+  return (
+    <SideNavigation
+      header={{ text: 'idc-lease', href: href('/') }}
+      items={items}
+      activeHref={href(active)}
+      onFollow={follow}
+    />
+  );
+}
