@@ -9,7 +9,9 @@ export const NS = {
   ds: 'http://www.w3.org/2000/09/xmldsig#',
 } as const;
 
-const select = xpath.useNamespaces(NS);
+// xpath's `useNamespaces` is no React hook, whatever its name: bound once, under another name.
+const { useNamespaces: withNamespaces } = xpath;
+const select = withNamespaces(NS);
 
 /**
  * Parses XML strictly: any parser warning or error, and any DOCTYPE (entity tricks have no place

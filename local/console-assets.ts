@@ -4,9 +4,8 @@
  * manual step, and served under `/console/` with the SPA's deep links falling back to index.html.
  */
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, relative, resolve, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveConsole } from './console-static.ts';
 import { sendAnswer } from './http.ts';
