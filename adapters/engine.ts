@@ -7,7 +7,10 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import type { HoldPeriod } from '../core/extension.ts';
 import { EVENT_SOURCE } from '../core/lease-status.ts';
+
+export type { HoldPeriod } from '../core/extension.ts';
 
 /** The input of one lease execution; `statemachines/lease.asl.json` reads exactly these paths. */
 export interface WorkflowInput {
@@ -29,17 +32,6 @@ export interface WorkflowInput {
   outcome: { failed: false };
   /** Polls of a joined lease waiting for the first holder's assignment to exist. */
   joinTries: 0;
-}
-
-/** What the Hold state waits with; an extension sends a new one as the task's output. */
-export interface HoldPeriod {
-  eventType: 'Lease Activated' | 'Lease Extended';
-  seconds: number;
-  expiresAt: string | null;
-  /** Names the extension this period applies (null for the first period): its event says it arrived. */
-  extensionId: string | null;
-  /** How many extensions the lease has had, this one included; orders the Hold's task tokens. */
-  extensions: number;
 }
 
 export type TaskOutcome = 'sent' | 'stale';

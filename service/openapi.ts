@@ -6,6 +6,7 @@ import { CreateLeaseBody, DecisionBody, ExtendBody, RevokeBody } from './schemas
 
 const ApprovalSchema = z.object({
   userName: z.string(),
+  userId: z.string().meta({ description: 'The Identity Store user id; quorum counts distinct ids.' }),
   decision: z.enum(['APPROVED', 'REJECTED']),
   comment: z.string().optional(),
   at: z.string(),

@@ -4,7 +4,8 @@ import { eligibleTargets } from '../core/eligibility.ts';
 import { ValidationError } from '../core/errors.ts';
 import { type Lease, type LeaseRecord, publicLease } from '../core/lease.ts';
 import { LeaseStatusSchema } from '../core/lease-status.ts';
-import { isAdmin, isApprover, isAuditor } from '../core/policy.ts';
+import { decidersOf, findRule, isAdmin, isApprover, isAuditor } from '../core/policy.ts';
+import { decisionOf } from '../core/quorum.ts';
 import type { ServiceContext } from './context.ts';
 
 export type Query = Readonly<Record<string, string | undefined>>;
@@ -55,9 +56,11 @@ export async function pendingApprovals(ctx: ServiceContext, caller: Caller): Pro
     do {
       const page = await ctx.ledger.queryLeases('byStatus', status, 100, nextToken);
       for (const lease of page.items) {
-        if (lease.requester.userId === caller.userId || !isApprover(lease.approvers, caller)) continue;
+        // The approvers of the rule as the policy says now; a lease whose rule is gone waits for no one.
+        if (lease.requester.userId === caller.userId || !findRule(ctx.policy, lease.ruleId)) continue;
+        if (!isApprover(decidersOf(ctx.policy, lease).approvers, caller)) continue;
         const decided = status === 'ACTIVE' ? lease.pendingExtension?.approvals : lease.approvals;
-        if (!decided || decided.some((a) => a.userName === caller.userName)) continue;
+        if (!decided || decisionOf(decided, caller.userId)) continue;
         waiting.push(publicLease(lease));
       }
       nextToken = page.nextToken;

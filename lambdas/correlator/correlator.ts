@@ -8,7 +8,10 @@ import { managedPermissionSets, type Policy } from '../../core/policy.ts';
 import type { Catalog } from '../../service/context.ts';
 
 export interface CorrelatorDeps {
-  ledger: Pick<Ledger, 'queryLeases' | 'updateLease' | 'recordDrift'>;
+  ledger: Pick<
+    Ledger,
+    'queryLeases' | 'updateLease' | 'recordDrift' | 'driftUnpublished' | 'markDriftPublished'
+  >;
   events: Pick<EventPublisher, 'publish'>;
   catalog: Catalog;
   policy: Policy;
@@ -122,9 +125,13 @@ export async function correlateRecord(deps: CorrelatorDeps, event: unknown): Pro
         ...verdict.finding,
         principal: { ...verdict.finding.principal, ...(userName ? { userName } : {}) },
       };
-      if (await deps.ledger.recordDrift(verdict.key, finding)) {
+      // Recorded first, marked published only once the event is on the bus: a publish that fails
+      // (or a record whose answer was lost) is sent by the redelivery of the CloudTrail record.
+      const recorded = await deps.ledger.recordDrift(verdict.key, { ...finding, published: false });
+      if (recorded || (await deps.ledger.driftUnpublished(verdict.key))) {
         await deps.events.publish(DetailType.DriftDetected, finding);
-        logger.warn('out-of-band assignment change', { finding });
+        await deps.ledger.markDriftPublished(verdict.key);
+        logger.warn('out-of-band assignment change', { finding, redelivered: !recorded });
       }
       return { ...verdict, finding };
     }
