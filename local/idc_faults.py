@@ -28,8 +28,11 @@ class IdentityCenterFaults:
 
     TARGET_PREFIX = "SWBExternalService."
 
-    def __init__(self, app):  # type: ignore[no-untyped-def]
+    def __init__(self, app, assignment_exists=None):  # type: ignore[no-untyped-def]
         self.app = app
+        # (environ, params) -> does Identity Center already hold this assignment? A create of one
+        # that exists is a no-op that succeeds; it must not hide the assignment while IN_PROGRESS.
+        self.assignment_exists = assignment_exists or (lambda _environ, _params: False)
         self.lock = threading.Lock()
         self.reset()
 
@@ -117,12 +120,21 @@ class IdentityCenterFaults:
             return rule
         return None
 
+    @staticmethod
+    def call_entry(action: str, params: dict, at: float) -> dict:
+        return {"action": action, "principalId": params.get("PrincipalId"), "accountId": params.get("TargetId"),
+                "permissionSetArn": params.get("PermissionSetArn"), "at": at}
+
+    def record_refused(self, service: str, action: str, params: dict, error: str) -> None:
+        """A call `aws_faults` refused before it got here: Identity Center's log still shows it."""
+        if service == "sso-admin":
+            with self.lock:
+                self.calls.append({**self.call_entry(action, params, time.time()), "error": error})
+
     def sso_admin(self, environ, start_response, action: str, params: dict):  # type: ignore[no-untyped-def]
         now = time.time()
         with self.lock:
-            self.calls.append({"action": action, "principalId": params.get("PrincipalId"),
-                               "accountId": params.get("TargetId"),
-                               "permissionSetArn": params.get("PermissionSetArn"), "at": now})
+            self.calls.append(self.call_entry(action, params, now))
             tps = self.limits.get("tps")
             if tps:
                 self.window = [t for t in self.window if now - t < 1.0]
@@ -167,7 +179,8 @@ class IdentityCenterFaults:
             pending = {
                 (r["status"].get("TargetId"), r["status"].get("PermissionSetArn"), r["status"].get("PrincipalId"))
                 for r in self.requests.values()
-                if r["kind"] == "create" and not r["failed"] and (r["polls"] > 0 or r["doneAt"] > now)
+                if r["kind"] == "create" and not r["failed"] and not r.get("existed")
+                and (r["polls"] > 0 or r["doneAt"] > now)
             }
         if pending:
             body["AccountAssignments"] = [
@@ -182,6 +195,7 @@ class IdentityCenterFaults:
         failed = rule.get("failureReason") if rule and rule.get("status") == "FAILED" else None
         polls = int(rule.get("inProgressPolls", 0)) if rule else 0
         delay = float(self.limits.get("completionMs", 0)) / 1000.0
+        existed = kind == "create" and not failed and self.assignment_exists(environ, params)
         if failed:
             # A FAILED request leaves nothing behind in Identity Center.
             status = {"Status": "IN_PROGRESS", "RequestId": str(uuid.uuid4()),
@@ -198,6 +212,7 @@ class IdentityCenterFaults:
         with self.lock:
             self.requests[status["RequestId"]] = {
                 "kind": kind, "polls": polls, "failed": failed, "doneAt": now + delay, "status": status,
+                "existed": existed,
             }
             # The call log doubles as the emulator's CloudTrail: it names each call's request id.
             for call in reversed(self.calls):

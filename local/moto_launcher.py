@@ -3,7 +3,11 @@
 Why a launcher and not `moto_server`: moto 5.2.1 has defects that stop real Step Functions
 executions from calling Identity Center or make them behave unlike AWS (see shared FACTS.md and
 the numbered defects below). Identity Center's own behaviour (IN_PROGRESS, quotas, faults) is
-emulated by `idc_faults.IdentityCenterFaults`, which wraps the whole server.
+emulated by `idc_faults.IdentityCenterFaults`, which wraps the whole server; `aws_faults.AwsFaults`
+wraps that and makes any DynamoDB, Step Functions, EventBridge or sso-admin call fail as AWS can
+(applied then lost, refused, PutEvents entries failed or delivered twice); `moto_failures`
+continues the numbered defects where moto fails unlike AWS. Executions put Step Functions'
+status events on the default bus (`sfn_status_events`).
 """
 
 from __future__ import annotations
@@ -38,7 +42,11 @@ try:
     )
     from moto.stepfunctions.parser.asl.utils import boto_client as sfn_boto_client
     from moto.stepfunctions.parser.asl.utils import json_path as sfn_json_path
+    from aws_faults import AwsFaults
     from idc_faults import IdentityCenterFaults
+    import moto_bridge
+    import sfn_status_events
+    from moto_failures import align_failures_with_aws
 except ImportError as err:  # pragma: no cover - depends on the machine
     sys.stderr.write(
         f"moto is not installed ({err}). Install it with: pip install \"moto[server]\"\n"
@@ -95,6 +103,7 @@ def apply_workarounds() -> None:
         if self.exec_status == ExecutionStatus.RUNNING:
             self.exec_status = ExecutionStatus.ABORTED
             self.stop_date = datetime.datetime.now(tz=datetime.timezone.utc)
+            sfn_status_events.execution_changed(self)
 
     sfn_execution.Execution.stop = _stop
     original_set_error = sfn_environment.Environment.set_error
@@ -206,13 +215,24 @@ def main() -> None:
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
     os.environ["MOTO_PORT"] = str(port)
     apply_workarounds()
+    align_failures_with_aws()
+    sfn_status_events.install()
 
     base = moto_server.DomainDispatcherApplication
 
     class Dispatcher(base):  # type: ignore[misc, valid-type]
         def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
             super().__init__(*args, **kwargs)
-            self.faults = IdentityCenterFaults(super().__call__)
+            # Outermost, so a `lost` create really runs through Identity Center's emulation
+            # (IN_PROGRESS, quotas) before its answer is replaced by the error.
+            identity_center = IdentityCenterFaults(super().__call__, moto_bridge.assignment_exists)
+            self.faults = AwsFaults(
+                identity_center,
+                execution_of_token=moto_bridge.execution_of_token,
+                deliver_again=moto_bridge.deliver_again,
+                on_refused=identity_center.record_refused,
+            )
+            sfn_status_events.drop_if = self.faults.drops_status_event
 
         def __call__(self, environ, start_response):  # type: ignore[no-untyped-def]
             return self.faults(environ, start_response)

@@ -1,22 +1,14 @@
-import { PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  type Message,
-  ReceiveMessageCommand,
-} from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
+import { newLeaseId } from '../../core/ledger-keys.ts';
+import { executionEndedPattern } from '../../lib/rules.ts';
+import { createStateMachine, type DeliveredEvent, listenOnBus, runToEnd, unique } from './emulator-kit.ts';
 import {
-  eventsClient,
   executionArn,
-  executionStatus,
-  getLease,
   info,
   isAssigned,
   requestLease,
   sfnClient,
-  sqsClient,
   waitForStatus,
   waitUntil,
   withReconcilerLock,
@@ -25,123 +17,112 @@ import {
 const USER = 't04';
 const ACCOUNT = '111111111111';
 
-/**
- * Step Functions' own "Execution Status Change" event for `leaseId`'s execution, as AWS puts it on
- * the default bus (AWS refuses `aws.*` sources from callers; the emulator does not, which is what
- * lets a test stand in for Step Functions).
- */
-const statusChange = (leaseId: string, status: string, stateMachineArn = info().stateMachineArn) => {
-  const execution = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${leaseId}`;
-  return {
-    Source: 'aws.states',
-    DetailType: 'Step Functions Execution Status Change',
-    Resources: [execution],
-    Detail: JSON.stringify({
-      executionArn: execution,
-      stateMachineArn,
-      name: leaseId,
-      status,
-      startDate: Date.now() - 10_000,
-      stopDate: Date.now(),
-      input: '{}',
-      inputDetails: { included: true },
-      output: null,
-      outputDetails: null,
-      error: null,
-      cause: null,
-    }),
-  };
-};
 
-const putOnDefaultBus = async (...entries: ReturnType<typeof statusChange>[]) => {
-  const out = await eventsClient().send(new PutEventsCommand({ Entries: entries }));
-  if (out.FailedEntryCount) throw new Error(`PutEvents refused: ${JSON.stringify(out.Entries)}`);
-};
+const stop = (leaseId: string) =>
+  sfnClient().send(new StopExecutionCommand({ executionArn: executionArn(leaseId), cause: 'integration test' }));
 
-/** Everything Step Functions says on the emulator's default bus, from now on. */
-const listenToStepFunctions = async (name: string) => {
-  const sqs = sqsClient();
-  const url = (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl as string;
-  const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] })))
-    .Attributes?.QueueArn as string;
-  await eventsClient().send(
-    new PutRuleCommand({ Name: name, EventPattern: JSON.stringify({ source: ['aws.states'] }) }),
-  );
-  await eventsClient().send(new PutTargetsCommand({ Rule: name, Targets: [{ Id: name, Arn: arn }] }));
-  return async (waitSeconds: number): Promise<Message[]> =>
-    (
-      await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds }),
-      )
-    ).Messages ?? [];
-};
+/** `execution`'s statuses in the order its events arrived. */
+const statusesOf = (events: DeliveredEvent[], execution: string) =>
+  events.filter((e) => e.detail.executionArn === execution).map((e) => e.detail.status);
 
-/** A lease whose assignment exists while its workflow is gone: what only the reconciler can clean up. */
-const stoppedActiveLease = async (permissionSet: string) => {
-  const lease = await requestLease(USER, { accountId: ACCOUNT, permissionSet, duration: 'PT30M' });
-  await waitForStatus(USER, lease.id, 'ACTIVE');
-  await sfnClient().send(
-    new StopExecutionCommand({ executionArn: executionArn(lease.id), cause: 'integration test' }),
-  );
-  await waitUntil('execution ABORTED', async () => (await executionStatus(lease.id)) === 'ABORTED');
-  return lease;
-};
-
-// Each test holds the reconciler lock: the run an event starts acts on every tuple of the runtime.
-describe.concurrent('an execution that ends without revoking', () => {
-  it('starts the reconciler through the default bus, which removes the assignment and ends the lease', async () => {
+// Each test holds the reconciler lock: the run an ended execution starts acts on every tuple.
+describe.concurrent("Step Functions' execution status events", () => {
+  it('remove the assignment of a stopped lease through the execution-ended rule, with nothing else called', async () => {
     await withReconcilerLock(async () => {
       // Prepare
-      const fromStepFunctions = await listenToStepFunctions('it-probe-aws-states');
-      const lease = await stoppedActiveLease('ReadOnly');
-      const emittedByEmulator = await fromStepFunctions(3);
-      const assignedAfterStop = await isAssigned(USER, ACCOUNT, 'ReadOnly');
+      const fromStepFunctions = await listenOnBus(unique('aws-states'), { source: ['aws.states'] });
+      const lease = await requestLease(USER, { accountId: ACCOUNT, permissionSet: 'ReadOnly', duration: 'PT30M' });
+      await waitForStatus(USER, lease.id, 'ACTIVE');
+      const assignedBeforeStop = await isAssigned(USER, ACCOUNT, 'ReadOnly');
 
-      // Act: what Step Functions puts on the default bus in AWS (no POST /admin/reconcile)
-      const sentAt = Date.now();
-      await putOnDefaultBus(statusChange(lease.id, 'ABORTED'));
-      await waitUntil('assignment removed', async () => !(await isAssigned(USER, ACCOUNT, 'ReadOnly')));
-      const removedAfterMs = Date.now() - sentAt;
+      // Act: what an operator does in the console; no reconcile call, no event put by hand
+      await stop(lease.id);
+      await waitUntil('assignment removed', async () => !(await isAssigned(USER, ACCOUNT, 'ReadOnly')), 30_000);
       const ended = await waitForStatus(USER, lease.id, 'ENDED', 10_000);
+      const events = await fromStepFunctions.until('the ABORTED event', (es) =>
+        statusesOf(es, executionArn(lease.id)).includes('ABORTED'),
+      );
+      await fromStepFunctions.stop();
 
       // Assess
-      // moto 5.2.1 emits no status-change events; if it ever does, the put above is redundant.
-      expect(emittedByEmulator).toEqual([]);
-      expect(assignedAfterStop).toBe(true);
-      expect(removedAfterMs).toBeLessThan(15_000);
+      expect(assignedBeforeStop).toBe(true);
       expect(ended.endReason).toBe('REVOKED');
       expect(ended.assignment.deleteRequestId).toEqual(expect.any(String));
       expect(ended.timeline).toContainEqual(expect.objectContaining({ type: 'ENDED', actor: 'reconciler' }));
-      expect((await fromStepFunctions(1)).map((m) => JSON.parse(m.Body ?? '{}').detail?.name)).toEqual([
-        lease.id,
-      ]);
+      expect(statusesOf(events, executionArn(lease.id))).toEqual(['RUNNING', 'ABORTED']);
+      const aborted = events.find((e) => e.detail.executionArn === executionArn(lease.id) && e.detail.status === 'ABORTED');
+      expect(aborted).toMatchObject({
+        source: 'aws.states',
+        'detail-type': 'Step Functions Execution Status Change',
+        resources: [executionArn(lease.id)],
+        detail: {
+          stateMachineArn: info().stateMachineArn,
+          name: lease.id,
+          startDate: expect.any(Number),
+          stopDate: expect.any(Number),
+          output: null,
+        },
+      });
+      const detail = aborted?.detail as { startDate: number; stopDate: number; input: string };
+      expect(detail.stopDate).toBeGreaterThanOrEqual(detail.startDate);
+      expect(JSON.parse(detail.input).lease.id).toBe(lease.id);
     });
   });
 
-  it("ignores another state machine's executions and statuses the rule does not route", async () => {
+  it("route to the reconciler only the abnormal ends of this stack's lease executions", async () => {
     await withReconcilerLock(async () => {
-      // Prepare
-      const lease = await stoppedActiveLease('PowerUser');
-      const elsewhere = info().stateMachineArn.replace(/:stateMachine:.*$/, ':stateMachine:someone-elses');
-
-      // Act
-      await putOnDefaultBus(
-        statusChange(lease.id, 'ABORTED', elsewhere),
-        statusChange(lease.id, 'SUCCEEDED'),
-        statusChange(lease.id, 'RUNNING'),
+      // Prepare: the rule's own pattern on a probe queue, and everything Step Functions says
+      const routed = await listenOnBus(unique('routed'), executionEndedPattern(info().stateMachineArn));
+      const all = await listenOnBus(unique('all'), { source: ['aws.states'] });
+      const elsewhere = await createStateMachine(unique('someone-elses'), {
+        StartAt: 'Hold',
+        TimeoutSeconds: 2,
+        States: {
+          Hold: { Type: 'Choice', Choices: [{ Variable: '$.fail', IsPresent: true, Next: 'Fail' }], Default: 'Wait' },
+          Fail: { Type: 'Fail', Error: 'Elsewhere.Failed' },
+          Wait: { Type: 'Wait', Seconds: 30, End: true },
+        },
+      });
+      // Executions named like leases, of another state machine: one FAILED, one TIMED_OUT
+      const [failedElsewhere, timedOutElsewhere] = await Promise.all([
+        runToEnd(elsewhere, newLeaseId(new Date()), { fail: true }),
+        runToEnd(elsewhere, newLeaseId(new Date())),
+      ]);
+      // A lease that ends as planned: its execution SUCCEEDED
+      const expiring = await requestLease(USER, { accountId: ACCOUNT, permissionSet: 'PowerUser', duration: 'PT3S' });
+      await waitForStatus(USER, expiring.id, 'ENDED');
+      await all.until('its SUCCEEDED event', (es) =>
+        statusesOf(es, executionArn(expiring.id)).includes('SUCCEEDED'),
       );
-      // Longer than the routed event above took to reach the reconciler and remove the assignment.
-      await new Promise((r) => setTimeout(r, 4000));
-      const assignedAfterStrayEvents = await isAssigned(USER, ACCOUNT, 'PowerUser');
-      const statusAfterStrayEvents = (await getLease(USER, lease.id)).status;
-      // Clean up the orphan inside the lock, the way the first test shows works.
-      await putOnDefaultBus(statusChange(lease.id, 'ABORTED'));
-      await waitForStatus(USER, lease.id, 'ENDED', 20_000);
+
+      // Act: a lease whose execution is stopped (ABORTED), the one end among these the rule routes
+      const stopped = await requestLease(USER, { accountId: ACCOUNT, permissionSet: 'PowerUser', duration: 'PT30M' });
+      await waitForStatus(USER, stopped.id, 'ACTIVE');
+      await stop(stopped.id);
+      const seen = await all.until('the ABORTED event', (es) =>
+        statusesOf(es, executionArn(stopped.id)).includes('ABORTED'),
+      );
+      // Delivery is synchronous: the probe with the rule's pattern has received all it will of these.
+      const routedEvents = await routed.until('the routed ABORTED event', (es) =>
+        statusesOf(es, executionArn(stopped.id)).includes('ABORTED'),
+      );
+      await waitForStatus(USER, stopped.id, 'ENDED', 30_000);
+      await Promise.all([routed.stop(), all.stop()]);
 
       // Assess
-      expect(assignedAfterStrayEvents).toBe(true);
-      expect(statusAfterStrayEvents).toBe('ACTIVE');
+      const failedArn = failedElsewhere.execution.executionArn as string;
+      const timedOutArn = timedOutElsewhere.execution.executionArn as string;
+      expect(statusesOf(seen, failedArn)).toEqual(['RUNNING', 'FAILED']);
+      expect(statusesOf(seen, timedOutArn)).toEqual(['RUNNING', 'TIMED_OUT']);
+      expect(statusesOf(seen, executionArn(expiring.id))).toEqual(['RUNNING', 'SUCCEEDED']);
+      const ours = [failedArn, timedOutArn, executionArn(expiring.id), executionArn(stopped.id)];
+      expect(
+        routedEvents.filter((e) => ours.includes(e.detail.executionArn as string)).map((e) => e.detail.name),
+      ).toEqual([stopped.id]);
+      expect(
+        seen.find((e) => e.detail.executionArn === failedArn && e.detail.status === 'FAILED')?.detail,
+      ).toMatchObject({ error: 'Elsewhere.Failed', stopDate: expect.any(Number) });
       expect(await isAssigned(USER, ACCOUNT, 'PowerUser')).toBe(false);
     });
-  });
+  }, 120_000);
 });

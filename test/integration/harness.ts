@@ -18,6 +18,12 @@ export const info = () => inject('info');
 
 const aws = () => clientConfig({ region: info().region, endpoint: info().awsEndpoint });
 
+/**
+ * The local clients' config, with overrides: `{ maxAttempts: 1 }` shows what a call answered
+ * before the SDK's own retry replays it (the local clients make 2 attempts).
+ */
+export const awsConfig = (overrides: { maxAttempts?: number } = {}) => ({ ...aws(), ...overrides });
+
 export interface Reply<T = unknown> {
   status: number;
   body: T;
@@ -191,4 +197,40 @@ export const ledgerLeasesOf = async (user: string): Promise<{ id: string; status
     'lease',
   );
   return leases.filter((l) => l.requester.userName === user);
+};
+
+/** A fault rule of the emulator (contract A; `local/aws_faults.py`). */
+export interface AwsFaultRule {
+  service: 'dynamodb' | 'states' | 'events' | 'sso-admin';
+  action?: string;
+  /** `dropped` (service states, no action): Step Functions' status events of matching executions are lost. */
+  mode: 'lost' | 'refuse' | 'failedEntry' | 'duplicate' | 'dropped';
+  error?: string;
+  leaseId?: string;
+  principalId?: string;
+  accountId?: string;
+  contains?: string;
+  times?: number;
+  skip?: number;
+  probability?: number;
+  seed?: number;
+}
+
+export type AwsFaultState = AwsFaultRule & { id: string; matched: number; fired: number };
+
+/** Adds fault rules to the emulator; answers their ids. Scope them: every test shares the emulator. */
+export const injectAwsFaults = async (rules: AwsFaultRule[]): Promise<string[]> => {
+  const res = await fetch(`${info().awsEndpoint}/_faults`, { method: 'POST', body: JSON.stringify({ rules }) });
+  if (!res.ok) throw new Error(`fault rules refused: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { ids: string[] }).ids;
+};
+
+/** The emulator's fault rules with how often each matched a call and fired. */
+export const awsFaults = async (): Promise<AwsFaultState[]> =>
+  ((await (await fetch(`${info().awsEndpoint}/_faults`)).json()) as { rules: AwsFaultState[] }).rules;
+
+/** Clears the named rules, or (no ids) every rule of every test: use ids in concurrent tests. */
+export const clearAwsFaults = async (ids?: string[]): Promise<void> => {
+  const urls = ids ? ids.map((id) => `/_faults?id=${encodeURIComponent(id)}`) : ['/_faults'];
+  for (const url of urls) await fetch(`${info().awsEndpoint}${url}`, { method: 'DELETE' });
 };
