@@ -24,6 +24,13 @@ export interface LedgerChange {
   extensionId?: string;
   /** The lease no longer deletes the assignment: clear its `deleting` mark on the tuple. */
   releaseTuple: boolean;
+  /**
+   * What makes the projection apply once. Each workflow event happens once per execution (an
+   * extension once per extension), but a state whose PutEvents was retried puts one event per
+   * attempt, each with its own id: keyed by the event id alone, a retried hold would be ACTIVATED
+   * twice. The token of every attempt still goes through the token's own rank check.
+   */
+  key: string;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
@@ -62,7 +69,7 @@ const tokenOf = (d: Record<string, unknown>, kind: TokenFor): LedgerChange['toke
 /** A finished lease takes no task token any more, however late an event brings one. */
 const FINISHED = { tokenRank: FINISHED_RANK };
 
-const change = (partial: Partial<LedgerChange>): LedgerChange => ({
+const change = (partial: Partial<LedgerChange>): Omit<LedgerChange, 'key'> => ({
   set: {},
   remove: [],
   timeline: [],
@@ -72,6 +79,14 @@ const change = (partial: Partial<LedgerChange>): LedgerChange => ({
 
 /** Returns null for events the API records itself (requested, approved, rejected) and unknown ones. */
 export function project(event: EngineEvent): LedgerChange | null {
+  const projected = projectFacts(event);
+  if (!projected) return null;
+  const type = event['detail-type'];
+  const key = projected.extensionId ? `workflow:${type}#${projected.extensionId}` : `workflow:${type}`;
+  return { ...projected, key };
+}
+
+function projectFacts(event: EngineEvent): Omit<LedgerChange, 'key'> | null {
   const d = event.detail;
   // The reconciler records its own endings before it announces them.
   if (d.recordedBy === 'reconciler') return null;

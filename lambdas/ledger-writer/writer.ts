@@ -16,7 +16,7 @@ export interface LedgerWriterDeps {
 /**
  * Projects one workflow event into the lease record: status, timeline, the task token the API
  * will need next. Delivery is at least once and unordered, so the projection applies once per
- * event id and a status only moves forward; a token is kept only when it is newer than the one
+ * workflow event (not per event id: a retried state puts one per attempt) and a status only moves forward; a token is kept only when it is newer than the one
  * stored. The follow-ups (clearing the tuple's `deleting` mark, applying the extension the hold
  * took, telling the new token a decision recorded meanwhile) run on every delivery, also when the
  * projection was applied before: a delivery that failed between the two is redelivered, and
@@ -29,7 +29,7 @@ export const writeLedger = async (deps: LedgerWriterDeps, event: EngineEvent): P
   if (!change) return;
   const leaseId = event.detail.leaseId;
   logger.appendKeys({ leaseId, eventId: event.id });
-  const applied = await applyProjection(ledger, leaseId, event.id, change);
+  const applied = await applyProjection(ledger, leaseId, change);
   const stored = change.token ? await ledger.storeToken(leaseId, change.token) : undefined;
   // The record as it is now: the last write's answer, or (a token not newer, a projection applied
   // before) a read.
@@ -55,14 +55,13 @@ export const writeLedger = async (deps: LedgerWriterDeps, event: EngineEvent): P
   });
 };
 
-/** The projection, once per event id; undefined when it was applied before (or the lease is unknown). */
+/** The projection, once per key (`LedgerChange.key`); undefined when it was applied before (or the lease is unknown). */
 async function applyProjection(
   ledger: Ledger,
   leaseId: string,
-  eventId: string,
   change: LedgerChange,
 ): Promise<LeaseRecord | undefined> {
-  const base = { set: change.set, remove: change.remove, timeline: change.timeline, eventId };
+  const base = { set: change.set, remove: change.remove, timeline: change.timeline, eventId: change.key };
   const record = await ledger.updateLease(leaseId, { ...base, status: change.status, from: change.from });
   if (record || !change.status) return record;
   // Out of order (the lease already moved past this status) or a duplicate: keep the facts,

@@ -37,7 +37,10 @@ describe.concurrent('fault rules', () => {
   it('times fires at most that often, skip lets calls pass first, fired counts', async () => {
     // Prepare
     const [limited, skipping] = [unique('times'), unique('skip')];
-    const ids = await injectAwsFaults([throttle(limited, { times: 2 }), throttle(skipping, { skip: 1, times: 1 })]);
+    const ids = await injectAwsFaults([
+      throttle(limited, { times: 2 }),
+      throttle(skipping, { skip: 1, times: 1 }),
+    ]);
 
     // Act
     const limitedCalls = await calls(limited, 3);

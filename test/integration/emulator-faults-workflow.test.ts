@@ -16,7 +16,9 @@ let permissionSetArn = '';
 const leaseId = () => newLeaseId(new Date());
 const taskErrors = (history: HistoryEvent[]) =>
   history.filter((e) => e.type === 'TaskFailed').map((e) => e.taskFailedEventDetails?.error);
-const retried = (errors: string[]) => [{ ErrorEquals: errors, IntervalSeconds: 1, BackoffRate: 1, MaxAttempts: 3 }];
+const retried = (errors: string[]) => [
+  { ErrorEquals: errors, IntervalSeconds: 1, BackoffRate: 1, MaxAttempts: 3 },
+];
 
 beforeAll(async () => {
   await new DynamoDBClient(awsConfig()).send(
@@ -62,14 +64,16 @@ describe.concurrent('faults inside a workflow', () => {
       },
     });
     await injectAwsFaults(
-      ['InternalServerError', 'ThrottlingException', 'ProvisionedThroughputExceededException'].map((error, i) => ({
-        service: 'dynamodb' as const,
-        action: 'UpdateItem',
-        mode: i === 0 ? ('lost' as const) : ('refuse' as const),
-        error,
-        leaseId: id,
-        times: 1,
-      })),
+      ['InternalServerError', 'ThrottlingException', 'ProvisionedThroughputExceededException'].map(
+        (error, i) => ({
+          service: 'dynamodb' as const,
+          action: 'UpdateItem',
+          mode: i === 0 ? ('lost' as const) : ('refuse' as const),
+          error,
+          leaseId: id,
+          times: 1,
+        }),
+      ),
     );
 
     // Act
@@ -96,7 +100,12 @@ describe.concurrent('faults inside a workflow', () => {
           Resource: 'arn:aws:states:::events:putEvents',
           Parameters: {
             Entries: [
-              { EventBusName: BUS, Source: 'it.faults.workflow', DetailType: 'Probe', Detail: { 'leaseId.$': '$.id' } },
+              {
+                EventBusName: BUS,
+                Source: 'it.faults.workflow',
+                DetailType: 'Probe',
+                Detail: { 'leaseId.$': '$.id' },
+              },
             ],
           },
           ResultPath: null,
@@ -107,7 +116,14 @@ describe.concurrent('faults inside a workflow', () => {
     });
     await injectAwsFaults([
       { service: 'events', action: 'PutEvents', mode: 'lost', leaseId: retrying, times: 1 },
-      { service: 'events', action: 'PutEvents', mode: 'refuse', error: 'ThrottlingException', leaseId: retrying, times: 1 },
+      {
+        service: 'events',
+        action: 'PutEvents',
+        mode: 'refuse',
+        error: 'ThrottlingException',
+        leaseId: retrying,
+        times: 1,
+      },
       { service: 'events', mode: 'failedEntry', error: 'ThrottlingException', leaseId: failing },
     ]);
 
@@ -119,16 +135,26 @@ describe.concurrent('faults inside a workflow', () => {
     await eventsClient().send(
       new PutEventsCommand({
         Entries: [
-          { EventBusName: BUS, Source: 'it.faults.workflow', DetailType: 'Probe', Detail: JSON.stringify({ leaseId: sentinel }) },
+          {
+            EventBusName: BUS,
+            Source: 'it.faults.workflow',
+            DetailType: 'Probe',
+            Detail: JSON.stringify({ leaseId: sentinel }),
+          },
         ],
       }),
     );
-    const delivered = await probe.until('the sentinel', (es) => es.some((e) => e.detail.leaseId === sentinel));
+    const delivered = await probe.until('the sentinel', (es) =>
+      es.some((e) => e.detail.leaseId === sentinel),
+    );
     await probe.stop();
 
     // Assess
     expect(ok.execution.status).toBe('SUCCEEDED');
-    expect(taskErrors(ok.history)).toEqual(['EventBridge.InternalException', 'EventBridge.ThrottlingException']);
+    expect(taskErrors(ok.history)).toEqual([
+      'EventBridge.InternalException',
+      'EventBridge.ThrottlingException',
+    ]);
     expect(delivered.filter((e) => e.detail.leaseId === retrying)).toHaveLength(2);
     expect(failed.execution).toMatchObject({ status: 'FAILED', error: 'EventBridge.FailedEntry' });
     expect(JSON.parse(failed.execution.cause as string)).toMatchObject({
@@ -176,11 +202,18 @@ describe.concurrent('faults inside a workflow', () => {
       [lost, refused].map((principalId) => runToEnd(machine, leaseId(), { principalId })),
     );
     const listed = await ssoAdminClient().send(
-      new ListAccountAssignmentsCommand({ InstanceArn: info().instanceArn, AccountId: ACCOUNT, PermissionSetArn: permissionSetArn }),
+      new ListAccountAssignmentsCommand({
+        InstanceArn: info().instanceArn,
+        AccountId: ACCOUNT,
+        PermissionSetArn: permissionSetArn,
+      }),
     );
 
     // Assess
-    expect(runs.map((r) => r.execution.error)).toEqual(['SsoAdmin.InternalServerException', 'SsoAdmin.ThrottlingException']);
+    expect(runs.map((r) => r.execution.error)).toEqual([
+      'SsoAdmin.InternalServerException',
+      'SsoAdmin.ThrottlingException',
+    ]);
     const principals = (listed.AccountAssignments ?? []).map((a) => a.PrincipalId);
     expect(principals).toContain(lost);
     expect(principals).not.toContain(refused);
@@ -189,9 +222,14 @@ describe.concurrent('faults inside a workflow', () => {
   it("a dropped status event never reaches the bus (AWS delivers Step Functions' events best effort)", async () => {
     // Prepare
     const probe = await listenOnBus(unique('dropped'), { source: ['aws.states'] });
-    const machine = await createStateMachine(unique('pass'), { StartAt: 'Pass', States: { Pass: { Type: 'Pass', End: true } } });
+    const machine = await createStateMachine(unique('pass'), {
+      StartAt: 'Pass',
+      States: { Pass: { Type: 'Pass', End: true } },
+    });
     const [dropped, kept] = [leaseId(), leaseId()];
-    await injectAwsFaults([{ service: 'states', mode: 'dropped', leaseId: dropped, contains: '"status":"SUCCEEDED"' }]);
+    await injectAwsFaults([
+      { service: 'states', mode: 'dropped', leaseId: dropped, contains: '"status":"SUCCEEDED"' },
+    ]);
 
     // Act
     const first = await runToEnd(machine, dropped);
@@ -203,7 +241,8 @@ describe.concurrent('faults inside a workflow', () => {
 
     // Assess
     expect([first.execution.status, second.execution.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
-    const statuses = (name: string) => events.filter((e) => e.detail.name === name).map((e) => e.detail.status);
+    const statuses = (name: string) =>
+      events.filter((e) => e.detail.name === name).map((e) => e.detail.status);
     expect(statuses(dropped)).toEqual(['RUNNING']);
     expect(statuses(kept)).toEqual(['RUNNING', 'SUCCEEDED']);
   });

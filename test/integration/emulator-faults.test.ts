@@ -9,7 +9,13 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newLeaseId } from '../../core/ledger-keys.ts';
 import { createStateMachine, failure, listenOnBus, unique } from './emulator-kit.ts';
@@ -80,7 +86,12 @@ describe.concurrent('DynamoDB faults (scoped by the lease id in a key)', () => {
 
     // Assess
     for (const seen of [put, update, del])
-      expect(seen).toEqual({ name: 'InternalServerError', status: 500, attempts: 1, requestId: expect.any(String) });
+      expect(seen).toEqual({
+        name: 'InternalServerError',
+        status: 500,
+        attempts: 1,
+        requestId: expect.any(String),
+      });
     expect(afterPut).toEqual({ ...key, n: 0 });
     expect(afterUpdate).toEqual({ ...key, n: 1 });
     expect(afterDelete).toBeUndefined();
@@ -92,7 +103,13 @@ describe.concurrent('DynamoDB faults (scoped by the lease id in a key)', () => {
     const [created, counted] = [leaseId(), leaseId()];
     await injectAwsFaults([
       { service: 'dynamodb', action: 'PutItem', mode: 'lost', leaseId: created, times: 1 },
-      { service: 'dynamodb', action: 'UpdateItem', mode: 'lost', error: 'ThrottlingException', leaseId: counted },
+      {
+        service: 'dynamodb',
+        action: 'UpdateItem',
+        mode: 'lost',
+        error: 'ThrottlingException',
+        leaseId: counted,
+      },
     ]);
 
     // Act
@@ -117,7 +134,11 @@ describe.concurrent('DynamoDB faults (scoped by the lease id in a key)', () => {
     );
 
     // Assess: the retry met its own write; a counter was added to on every attempt
-    expect(conditionalPut).toMatchObject({ name: 'ConditionalCheckFailedException', status: 400, attempts: 2 });
+    expect(conditionalPut).toMatchObject({
+      name: 'ConditionalCheckFailedException',
+      status: 400,
+      attempts: 2,
+    });
     expect(await itemOf(created)).toEqual({ pk: `LEASE#${created}` });
     expect(count).toMatchObject({ name: 'ThrottlingException', status: 400, attempts: 2 });
     expect((await itemOf(counted))?.n).toBe(2);
@@ -127,7 +148,13 @@ describe.concurrent('DynamoDB faults (scoped by the lease id in a key)', () => {
     // Prepare
     const [throttled, exceeded] = [leaseId(), leaseId()];
     await injectAwsFaults([
-      { service: 'dynamodb', action: 'PutItem', mode: 'refuse', error: 'ThrottlingException', leaseId: throttled },
+      {
+        service: 'dynamodb',
+        action: 'PutItem',
+        mode: 'refuse',
+        error: 'ThrottlingException',
+        leaseId: throttled,
+      },
       {
         service: 'dynamodb',
         action: 'PutItem',
@@ -171,7 +198,9 @@ describe.concurrent('Step Functions faults (scoped by execution name and task to
       (await sfn().send(new DescribeExecutionCommand({ executionArn: arn(name) }))).status;
 
     // Act
-    const start = await failure(sfn(1).send(new StartExecutionCommand({ stateMachineArn: machine, name: once })));
+    const start = await failure(
+      sfn(1).send(new StartExecutionCommand({ stateMachineArn: machine, name: once })),
+    );
     const statusAfterStart = await status(once);
     const replayed = await sfn().send(new StartExecutionCommand({ stateMachineArn: machine, name: retried }));
     const stop = await failure(sfn(1).send(new StopExecutionCommand({ executionArn: arn(once) })));
@@ -179,7 +208,12 @@ describe.concurrent('Step Functions faults (scoped by execution name and task to
     await sfn().send(new StopExecutionCommand({ executionArn: arn(retried) }));
 
     // Assess: a replayed start of a running execution with the same input is the same execution
-    expect(start).toEqual({ name: 'InternalFailure', status: 500, attempts: 1, requestId: expect.any(String) });
+    expect(start).toEqual({
+      name: 'InternalFailure',
+      status: 500,
+      attempts: 1,
+      requestId: expect.any(String),
+    });
     expect(statusAfterStart).toBe('RUNNING');
     expect(replayed.$metadata.attempts).toBe(2);
     expect(replayed.executionArn).toBe(arn(retried));
@@ -197,7 +231,10 @@ describe.concurrent('Step Functions faults (scoped by execution name and task to
         Hand: {
           Type: 'Task',
           Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
-          Parameters: { QueueUrl: url, MessageBody: { 'name.$': '$$.Execution.Name', 'token.$': '$$.Task.Token' } },
+          Parameters: {
+            QueueUrl: url,
+            MessageBody: { 'name.$': '$$.Execution.Name', 'token.$': '$$.Task.Token' },
+          },
           End: true,
         },
       },
@@ -211,7 +248,9 @@ describe.concurrent('Step Functions faults (scoped by execution name and task to
       await sfn().send(new StartExecutionCommand({ stateMachineArn: machine, name }));
     const tokens: Record<string, string> = {};
     await waitUntil('three task tokens', async () => {
-      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const out = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
       for (const m of out.Messages ?? []) {
         const body = JSON.parse(m.Body ?? '{}') as { name: string; token: string };
         tokens[body.name] = body.token;
@@ -221,7 +260,9 @@ describe.concurrent('Step Functions faults (scoped by execution name and task to
     const status = async (name: string) =>
       (
         await sfn().send(
-          new DescribeExecutionCommand({ executionArn: `${machine.replace(':stateMachine:', ':execution:')}:${name}` }),
+          new DescribeExecutionCommand({
+            executionArn: `${machine.replace(':stateMachine:', ':execution:')}:${name}`,
+          }),
         )
       ).status;
 
@@ -230,7 +271,9 @@ describe.concurrent('Step Functions faults (scoped by execution name and task to
       sfn().send(new SendTaskSuccessCommand({ taskToken: tokens[succeeding], output: '{}' })),
     );
     const fail = await failure(
-      sfn(1).send(new SendTaskFailureCommand({ taskToken: tokens[failing], error: 'It.Failed', cause: 'test' })),
+      sfn(1).send(
+        new SendTaskFailureCommand({ taskToken: tokens[failing], error: 'It.Failed', cause: 'test' }),
+      ),
     );
     await sfn(1).send(new SendTaskSuccessCommand({ taskToken: tokens[bystander], output: '{}' }));
     await waitUntil('the executions to end', async () =>
@@ -240,7 +283,11 @@ describe.concurrent('Step Functions faults (scoped by execution name and task to
     // Assess
     expect(success).toMatchObject({ name: 'TaskTimedOut', status: 400, attempts: 2 });
     expect(fail).toMatchObject({ name: 'InternalFailure', status: 500, attempts: 1 });
-    expect(await Promise.all([succeeding, failing, bystander].map(status))).toEqual(['SUCCEEDED', 'FAILED', 'SUCCEEDED']);
+    expect(await Promise.all([succeeding, failing, bystander].map(status))).toEqual([
+      'SUCCEEDED',
+      'FAILED',
+      'SUCCEEDED',
+    ]);
     const rules = (await awsFaults()).filter((r) => ids.includes(r.id));
     expect(rules.map((r) => [r.matched, r.fired])).toEqual([
       [2, 1],
@@ -253,10 +300,23 @@ describe.concurrent("EventBridge faults (scoped by an event's detail.leaseId)", 
   it('lost delivers, refuse does not, failedEntry fails only its entries, duplicate delivers twice', async () => {
     // Prepare
     const probe = await listenOnBus(unique('faults'), { source: ['it.faults'] }, BUS);
-    const [lost, refused, failing, passing, twice, sentinel] = [leaseId(), leaseId(), leaseId(), leaseId(), leaseId(), leaseId()];
+    const [lost, refused, failing, passing, twice, sentinel] = [
+      leaseId(),
+      leaseId(),
+      leaseId(),
+      leaseId(),
+      leaseId(),
+      leaseId(),
+    ];
     await injectAwsFaults([
       { service: 'events', action: 'PutEvents', mode: 'lost', leaseId: lost },
-      { service: 'events', action: 'PutEvents', mode: 'refuse', error: 'ThrottlingException', leaseId: refused },
+      {
+        service: 'events',
+        action: 'PutEvents',
+        mode: 'refuse',
+        error: 'ThrottlingException',
+        leaseId: refused,
+      },
       { service: 'events', mode: 'failedEntry', error: 'ThrottlingException', leaseId: failing },
       { service: 'events', mode: 'duplicate', leaseId: twice },
     ]);
@@ -269,7 +329,9 @@ describe.concurrent("EventBridge faults (scoped by an event's detail.leaseId)", 
     const partial = await put(failing, passing);
     const duplicated = await put(twice);
     await put(sentinel);
-    const delivered = await probe.until('the sentinel', (es) => es.some((e) => e.detail.leaseId === sentinel));
+    const delivered = await probe.until('the sentinel', (es) =>
+      es.some((e) => e.detail.leaseId === sentinel),
+    );
     await probe.stop();
 
     // Assess
@@ -285,6 +347,9 @@ describe.concurrent("EventBridge faults (scoped by an event's detail.leaseId)", 
     ]);
     expect(byLease(failing)).toEqual([]);
     expect(byLease(passing).map((e) => e.id)).toEqual([partial.Entries?.[1]?.EventId]);
-    expect(byLease(twice).map((e) => e.id)).toEqual([duplicated.Entries?.[0]?.EventId, duplicated.Entries?.[0]?.EventId]);
+    expect(byLease(twice).map((e) => e.id)).toEqual([
+      duplicated.Entries?.[0]?.EventId,
+      duplicated.Entries?.[0]?.EventId,
+    ]);
   });
 });

@@ -78,7 +78,12 @@ describe.concurrent('Identity Center faults (scoped by principal)', () => {
     const throttled = await failure(sso().send(new CreateAccountAssignmentCommand(assignment(refused))));
 
     // Assess
-    expect(create).toEqual({ name: 'InternalServerException', status: 500, attempts: 1, requestId: expect.any(String) });
+    expect(create).toEqual({
+      name: 'InternalServerException',
+      status: 500,
+      attempts: 1,
+      requestId: expect.any(String),
+    });
     expect(del).toMatchObject({ name: 'InternalServerException', status: 500 });
     expect(throttled).toMatchObject({ name: 'ThrottlingException', status: 400, attempts: 2 });
     expect(await entriesOf(refused)).toEqual([]);
@@ -93,15 +98,26 @@ describe.concurrent('Identity Center faults (scoped by principal)', () => {
     const principalId = randomUUID();
     const first = (await sso().send(new CreateAccountAssignmentCommand(assignment(principalId))))
       .AccountAssignmentCreationStatus;
-    await waitUntil('the first creation', async () => (await creationStatus(first?.RequestId as string)) === 'SUCCEEDED');
+    await waitUntil(
+      'the first creation',
+      async () => (await creationStatus(first?.RequestId as string)) === 'SUCCEEDED',
+    );
     // Identity Center takes a while: the second request stays IN_PROGRESS for two polls.
-    await injectFaults({ rules: [{ principalId, action: 'CreateAccountAssignment', inProgressPolls: 2, times: 1 }] });
+    await injectFaults({
+      rules: [{ principalId, action: 'CreateAccountAssignment', inProgressPolls: 2, times: 1 }],
+    });
 
     // Act
     const second = (await sso().send(new CreateAccountAssignmentCommand(assignment(principalId))))
       .AccountAssignmentCreationStatus;
-    const whileInProgress = [await creationStatus(second?.RequestId as string), (await entriesOf(principalId)).length];
-    await waitUntil('the second creation', async () => (await creationStatus(second?.RequestId as string)) === 'SUCCEEDED');
+    const whileInProgress = [
+      await creationStatus(second?.RequestId as string),
+      (await entriesOf(principalId)).length,
+    ];
+    await waitUntil(
+      'the second creation',
+      async () => (await creationStatus(second?.RequestId as string)) === 'SUCCEEDED',
+    );
     const entries = await entriesOf(principalId);
     await sso().send(new DeleteAccountAssignmentCommand(assignment(principalId)));
     await waitUntil('the deletion', async () => (await entriesOf(principalId)).length === 0);

@@ -1,4 +1,9 @@
-import { DeleteRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  DeleteRuleCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+  RemoveTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
@@ -54,7 +59,8 @@ export const listenOnBus = async (name: string, pattern: unknown, bus?: string) 
     async until(what: string, done: (events: DeliveredEvent[]) => boolean, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       while (!done(received)) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(received)}`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for ${what}: ${JSON.stringify(received)}`);
         await receive(1);
       }
       return received;
@@ -107,8 +113,16 @@ export const failure = async (call: Promise<unknown>) => {
   try {
     await call;
   } catch (err) {
-    const e = err as { name: string; $metadata?: { httpStatusCode?: number; attempts?: number; requestId?: string } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, attempts: e.$metadata?.attempts, requestId: e.$metadata?.requestId };
+    const e = err as {
+      name: string;
+      $metadata?: { httpStatusCode?: number; attempts?: number; requestId?: string };
+    };
+    return {
+      name: e.name,
+      status: e.$metadata?.httpStatusCode,
+      attempts: e.$metadata?.attempts,
+      requestId: e.$metadata?.requestId,
+    };
   }
   throw new Error('the call succeeded');
 };

@@ -17,9 +17,10 @@ import {
 const USER = 't04';
 const ACCOUNT = '111111111111';
 
-
 const stop = (leaseId: string) =>
-  sfnClient().send(new StopExecutionCommand({ executionArn: executionArn(leaseId), cause: 'integration test' }));
+  sfnClient().send(
+    new StopExecutionCommand({ executionArn: executionArn(leaseId), cause: 'integration test' }),
+  );
 
 /** `execution`'s statuses in the order its events arrived. */
 const statusesOf = (events: DeliveredEvent[], execution: string) =>
@@ -31,13 +32,21 @@ describe.concurrent("Step Functions' execution status events", () => {
     await withReconcilerLock(async () => {
       // Prepare
       const fromStepFunctions = await listenOnBus(unique('aws-states'), { source: ['aws.states'] });
-      const lease = await requestLease(USER, { accountId: ACCOUNT, permissionSet: 'ReadOnly', duration: 'PT30M' });
+      const lease = await requestLease(USER, {
+        accountId: ACCOUNT,
+        permissionSet: 'ReadOnly',
+        duration: 'PT30M',
+      });
       await waitForStatus(USER, lease.id, 'ACTIVE');
       const assignedBeforeStop = await isAssigned(USER, ACCOUNT, 'ReadOnly');
 
       // Act: what an operator does in the console; no reconcile call, no event put by hand
       await stop(lease.id);
-      await waitUntil('assignment removed', async () => !(await isAssigned(USER, ACCOUNT, 'ReadOnly')), 30_000);
+      await waitUntil(
+        'assignment removed',
+        async () => !(await isAssigned(USER, ACCOUNT, 'ReadOnly')),
+        30_000,
+      );
       const ended = await waitForStatus(USER, lease.id, 'ENDED', 10_000);
       const events = await fromStepFunctions.until('the ABORTED event', (es) =>
         statusesOf(es, executionArn(lease.id)).includes('ABORTED'),
@@ -50,7 +59,9 @@ describe.concurrent("Step Functions' execution status events", () => {
       expect(ended.assignment.deleteRequestId).toEqual(expect.any(String));
       expect(ended.timeline).toContainEqual(expect.objectContaining({ type: 'ENDED', actor: 'reconciler' }));
       expect(statusesOf(events, executionArn(lease.id))).toEqual(['RUNNING', 'ABORTED']);
-      const aborted = events.find((e) => e.detail.executionArn === executionArn(lease.id) && e.detail.status === 'ABORTED');
+      const aborted = events.find(
+        (e) => e.detail.executionArn === executionArn(lease.id) && e.detail.status === 'ABORTED',
+      );
       expect(aborted).toMatchObject({
         source: 'aws.states',
         'detail-type': 'Step Functions Execution Status Change',
@@ -78,7 +89,11 @@ describe.concurrent("Step Functions' execution status events", () => {
         StartAt: 'Hold',
         TimeoutSeconds: 2,
         States: {
-          Hold: { Type: 'Choice', Choices: [{ Variable: '$.fail', IsPresent: true, Next: 'Fail' }], Default: 'Wait' },
+          Hold: {
+            Type: 'Choice',
+            Choices: [{ Variable: '$.fail', IsPresent: true, Next: 'Fail' }],
+            Default: 'Wait',
+          },
           Fail: { Type: 'Fail', Error: 'Elsewhere.Failed' },
           Wait: { Type: 'Wait', Seconds: 30, End: true },
         },
@@ -89,14 +104,22 @@ describe.concurrent("Step Functions' execution status events", () => {
         runToEnd(elsewhere, newLeaseId(new Date())),
       ]);
       // A lease that ends as planned: its execution SUCCEEDED
-      const expiring = await requestLease(USER, { accountId: ACCOUNT, permissionSet: 'PowerUser', duration: 'PT3S' });
+      const expiring = await requestLease(USER, {
+        accountId: ACCOUNT,
+        permissionSet: 'PowerUser',
+        duration: 'PT3S',
+      });
       await waitForStatus(USER, expiring.id, 'ENDED');
       await all.until('its SUCCEEDED event', (es) =>
         statusesOf(es, executionArn(expiring.id)).includes('SUCCEEDED'),
       );
 
       // Act: a lease whose execution is stopped (ABORTED), the one end among these the rule routes
-      const stopped = await requestLease(USER, { accountId: ACCOUNT, permissionSet: 'PowerUser', duration: 'PT30M' });
+      const stopped = await requestLease(USER, {
+        accountId: ACCOUNT,
+        permissionSet: 'PowerUser',
+        duration: 'PT30M',
+      });
       await waitForStatus(USER, stopped.id, 'ACTIVE');
       await stop(stopped.id);
       const seen = await all.until('the ABORTED event', (es) =>

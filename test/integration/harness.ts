@@ -220,7 +220,10 @@ export type AwsFaultState = AwsFaultRule & { id: string; matched: number; fired:
 
 /** Adds fault rules to the emulator; answers their ids. Scope them: every test shares the emulator. */
 export const injectAwsFaults = async (rules: AwsFaultRule[]): Promise<string[]> => {
-  const res = await fetch(`${info().awsEndpoint}/_faults`, { method: 'POST', body: JSON.stringify({ rules }) });
+  const res = await fetch(`${info().awsEndpoint}/_faults`, {
+    method: 'POST',
+    body: JSON.stringify({ rules }),
+  });
   if (!res.ok) throw new Error(`fault rules refused: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { ids: string[] }).ids;
 };

@@ -151,6 +151,20 @@ describe('the task tokens of the waiting states', () => {
     expect(change?.timeline).toEqual([]);
   });
 
+  it('applies once per workflow event, not per attempt: every attempt of a retried hold shares its key', () => {
+    const attempt = (n: number, id: string) =>
+      project({
+        ...event('Lease Activated', { taskToken: `t${n}`, holdSeconds: 60, tokenAttempt: n, extensions: 0 }),
+        id,
+      });
+    expect(attempt(0, 'e-a')?.key).toBe(attempt(1, 'e-b')?.key);
+    const extension = (x: string) =>
+      project(event('Lease Extended', { taskToken: 't', tokenAttempt: 0, extensions: 1, extensionId: x }))
+        ?.key;
+    expect(extension('x-1')).not.toBe(extension('x-2'));
+    expect(extension('x-1')).not.toBe(attempt(0, 'e-a')?.key);
+  });
+
   it('gives a finished lease the top rank, so no late event stores a token on it again', () => {
     for (const [type, detail] of [
       ['Lease Ended', { end: { Error: 'States.Timeout' } }],
