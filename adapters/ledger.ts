@@ -374,33 +374,66 @@ export class Ledger {
   }
 
   /**
-   * Whether the drift finding under `key` still waits for its `Assignment Drift Detected` event:
-   * recorded with `published: false` and not yet marked. Findings recorded without the mark
-   * (before it existed, or by a writer that publishes first) count as published.
+   * Takes the right to publish the event of the drift finding under `key`: only a finding recorded
+   * with `published: false` and not yet marked, and only one publisher at a time (a claim older
+   * than `staleMs` belongs to a publisher that died). Findings recorded without the mark (before it
+   * existed, or by a writer that publishes first) count as published. Answers `claimed`,
+   * `published`, or `busy` (someone else holds the claim).
    */
-  async driftUnpublished(key: string): Promise<boolean> {
-    const out = await this.ddb.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: `DRIFT#${key}`, sk: 'FINDING' },
-        ConsistentRead: true,
-        ProjectionExpression: 'published',
-      }),
-    );
-    return out.Item?.published === false;
+  async claimDriftPublish(
+    key: string,
+    claim: string,
+    staleMs = 30_000,
+  ): Promise<'claimed' | 'published' | 'busy'> {
+    const now = Date.now();
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `DRIFT#${key}`, sk: 'FINDING' },
+          UpdateExpression: 'SET publishClaim = :claim, publishClaimAt = :now',
+          ConditionExpression:
+            'published = :false AND (attribute_not_exists(publishClaimAt) OR publishClaimAt < :stale)',
+          ExpressionAttributeValues: {
+            ':claim': claim,
+            ':now': now,
+            ':false': false,
+            ':stale': now - staleMs,
+          },
+        }),
+      );
+      return 'claimed';
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      const out = await this.ddb.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: `DRIFT#${key}`, sk: 'FINDING' },
+          ConsistentRead: true,
+          ProjectionExpression: 'published, publishClaim',
+        }),
+      );
+      if (out.Item?.published !== false) return 'published';
+      // Our own claim, replayed after its answer was lost.
+      return out.Item?.publishClaim === claim ? 'claimed' : 'busy';
+    }
   }
 
-  /** The finding's event was put on the bus. */
-  async markDriftPublished(key: string): Promise<void> {
-    await this.ddb.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: `DRIFT#${key}`, sk: 'FINDING' },
-        UpdateExpression: 'SET published = :true',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':true': true },
-      }),
-    );
+  /** Ends a claim: published (`done`), or given back so that the next delivery may publish. */
+  async settleDriftPublish(key: string, claim: string, done: boolean): Promise<void> {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `DRIFT#${key}`, sk: 'FINDING' },
+          UpdateExpression: `${done ? 'SET published = :true ' : ''}REMOVE publishClaim, publishClaimAt`,
+          ConditionExpression: 'publishClaim = :claim',
+          ExpressionAttributeValues: { ':claim': claim, ...(done ? { ':true': true } : {}) },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
   }
 
   /** Records a drift finding once per key; returns false when it was already known. */

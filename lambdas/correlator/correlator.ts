@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventPublisher } from '../../adapters/engine.ts';
 import type { Ledger } from '../../adapters/ledger.ts';
@@ -10,7 +11,7 @@ import type { Catalog } from '../../service/context.ts';
 export interface CorrelatorDeps {
   ledger: Pick<
     Ledger,
-    'queryLeases' | 'updateLease' | 'recordDrift' | 'driftUnpublished' | 'markDriftPublished'
+    'queryLeases' | 'updateLease' | 'recordDrift' | 'claimDriftPublish' | 'settleDriftPublish'
   >;
   events: Pick<EventPublisher, 'publish'>;
   catalog: Catalog;
@@ -35,6 +36,16 @@ export class CorrelationPendingError extends Error {
   constructor(readonly eventId: string) {
     super(`CloudTrail event ${eventId}: its lease has not recorded the request id yet; retried later`);
     this.name = 'CorrelationPendingError';
+  }
+}
+
+/** Another delivery of the same record is publishing its drift event: this one comes back later. */
+export class DriftPublishPendingError extends Error {
+  constructor(readonly eventId: string) {
+    super(
+      `CloudTrail event ${eventId}: its drift event is being published by another delivery; retried later`,
+    );
+    this.name = 'DriftPublishPendingError';
   }
 }
 
@@ -127,10 +138,19 @@ export async function correlateRecord(deps: CorrelatorDeps, event: unknown): Pro
       };
       // Recorded first, marked published only once the event is on the bus: a publish that fails
       // (or a record whose answer was lost) is sent by the redelivery of the CloudTrail record.
+      // One publisher at a time, so that two deliveries of one record do not both send it.
       const recorded = await deps.ledger.recordDrift(verdict.key, { ...finding, published: false });
-      if (recorded || (await deps.ledger.driftUnpublished(verdict.key))) {
-        await deps.events.publish(DetailType.DriftDetected, finding);
-        await deps.ledger.markDriftPublished(verdict.key);
+      const claim = randomUUID();
+      const state = await deps.ledger.claimDriftPublish(verdict.key, claim);
+      if (state === 'busy') throw new DriftPublishPendingError(call.eventId);
+      if (state === 'claimed') {
+        try {
+          await deps.events.publish(DetailType.DriftDetected, finding);
+        } catch (err) {
+          await deps.ledger.settleDriftPublish(verdict.key, claim, false);
+          throw err;
+        }
+        await deps.ledger.settleDriftPublish(verdict.key, claim, true);
         logger.warn('out-of-band assignment change', { finding, redelivered: !recorded });
       }
       return { ...verdict, finding };
