@@ -28,86 +28,18 @@ import urllib.parse
 import uuid
 from collections.abc import Callable
 
-from aws_wire import SERVICES, error_response, json_headers, known_action, known_error
-
-MODES = ("lost", "refuse", "failedEntry", "duplicate", "dropped")
-ENTRY_MODES = ("failedEntry", "duplicate")
-FIELDS = {
-    "service", "action", "mode", "error", "leaseId", "principalId", "accountId", "contains",
-    "times", "skip", "probability", "seed",
-}
-# PutEvents entries that fail carry one of EventBridge's entry error codes, not an exception name.
-DEFAULT_ENTRY_ERROR = "InternalFailure"
+from aws_fault_rules import RuleError, parse_rule
+from aws_wire import SERVICES, error_response, json_headers
 
 
-class RuleError(ValueError):
-    """A rule the control endpoint refuses; the message starts with the offending field."""
-
-
-def parse_rule(raw: object, where: str) -> dict:
-    if not isinstance(raw, dict):
-        raise RuleError(f"{where}: must be an object")
-    unknown = sorted(set(raw) - FIELDS)
-    if unknown:
-        raise RuleError(f"{where}.{unknown[0]}: unknown field (one of {', '.join(sorted(FIELDS))})")
-    rule = dict(raw)
-    service = rule.get("service")
-    if service not in SERVICES:
-        raise RuleError(f"{where}.service: must be one of {', '.join(SERVICES)}")
-    mode = rule.get("mode")
-    if mode not in MODES:
-        raise RuleError(f"{where}.mode: must be one of {', '.join(MODES)}")
-    action = rule.get("action")
-    if action is not None and not (isinstance(action, str) and known_action(service, action)):
-        raise RuleError(f"{where}.action: {action!r} is not an operation of {service}")
-    if mode == "dropped" and (service != "states" or action is not None):
-        raise RuleError(f"{where}.mode: dropped applies to Step Functions' status events: service states, no action")
-    if mode in ENTRY_MODES:
-        if service != "events" or action not in (None, "PutEvents"):
-            raise RuleError(f"{where}.mode: {mode} applies to events PutEvents only")
-        rule["action"] = "PutEvents"
-    error = rule.get("error")
-    if mode in ("duplicate", "dropped") and error is not None:
-        raise RuleError(f"{where}.error: a {mode} event answers no error")
-    if mode == "failedEntry":
-        if error is not None and not (isinstance(error, str) and error):
-            raise RuleError(f"{where}.error: must be an entry error code such as ThrottlingException")
-        rule.setdefault("error", DEFAULT_ENTRY_ERROR)
-    elif mode in ("lost", "refuse"):
-        if error is None:
-            rule["error"] = SERVICES[service]["internal"]
-        elif not (isinstance(error, str) and known_error(service, error)):
-            raise RuleError(f"{where}.error: {error!r} is not an error {service} answers")
-    for field in ("leaseId", "principalId", "accountId", "contains"):
-        if field in rule and not (isinstance(rule[field], str) and rule[field]):
-            raise RuleError(f"{where}.{field}: must be a non-empty string")
-    if "leaseId" in rule and service == "sso-admin":
-        raise RuleError(f"{where}.leaseId: Identity Center calls carry no lease id; scope by principalId or accountId")
-    for field in ("principalId", "accountId"):
-        if field in rule and service != "sso-admin":
-            raise RuleError(f"{where}.{field}: scopes sso-admin calls only")
-    for field, least in (("times", 1), ("skip", 0)):
-        value = rule.get(field)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < least):
-            raise RuleError(f"{where}.{field}: must be an integer >= {least}")
-    probability = rule.get("probability")
-    if probability is not None and (
-        isinstance(probability, bool) or not isinstance(probability, (int, float)) or not 0 < probability <= 1
-    ):
-        raise RuleError(f"{where}.probability: must be a number in (0, 1]")
-    if "seed" in rule and (probability is None or isinstance(rule["seed"], bool) or not isinstance(rule["seed"], int)):
-        raise RuleError(f"{where}.seed: must be an integer, given with probability")
-    return rule
-
-
-def _mentions(value: object, text: str) -> bool:
+def _strings(value: object) -> list[str]:
     if isinstance(value, str):
-        return text in value
+        return [value]
     if isinstance(value, dict):
-        return any(_mentions(v, text) for v in value.values())
+        return [s for v in value.values() for s in _strings(v)]
     if isinstance(value, list):
-        return any(_mentions(v, text) for v in value)
-    return False
+        return [s for v in value for s in _strings(v)]
+    return []
 
 
 def _entry_detail(entry: dict) -> dict:
@@ -173,11 +105,12 @@ class AwsFaults:
     # --- matching ---------------------------------------------------------------------------
     def fire(self, service: str, action: str, params: dict, body: str) -> tuple[dict | None, list[int]]:
         """The rule that fires on this call, and for PutEvents the indexes of the entries it concerns."""
+        call: dict = {}  # what the scopes read of this call, worked out once
         with self.lock:
             for rule in self.rules:
                 if rule["mode"] == "dropped" or rule["service"] != service or rule.get("action", action) != action:
                     continue
-                entries = self.scope(rule, service, params, body)
+                entries = self.scope(rule, service, params, body, call)
                 if entries is not None and self.fires(rule):
                     return rule, entries
         return None, []
@@ -207,7 +140,7 @@ class AwsFaults:
                     return True
         return False
 
-    def scope(self, rule: dict, service: str, params: dict, body: str) -> list[int] | None:
+    def scope(self, rule: dict, service: str, params: dict, body: str, call: dict) -> list[int] | None:
         """None when the call is out of the rule's scope; else the PutEvents entries in scope."""
         if service == "events" and isinstance(params.get("Entries"), list):
             # A PutEvents is scoped entry by entry: an entry's detail names its lease.
@@ -222,7 +155,7 @@ class AwsFaults:
             return None
         if "accountId" in rule and rule["accountId"] not in (params.get("TargetId"), params.get("AccountId")):
             return None
-        if "leaseId" in rule and not self.concerns_lease(service, params, rule["leaseId"]):
+        if "leaseId" in rule and not self.concerns_lease(service, params, rule["leaseId"], call):
             return None
         return []
 
@@ -235,15 +168,19 @@ class AwsFaults:
             return rule["contains"] in text
         return True
 
-    def concerns_lease(self, service: str, params: dict, lease_id: str) -> bool:
+    def concerns_lease(self, service: str, params: dict, lease_id: str, call: dict) -> bool:
         if service == "dynamodb":
             # Its key (LEASE#<id>) or a value it writes (a tuple's holder set) names the lease.
-            return any(_mentions(params.get(k), lease_id) for k in ("Key", "Item", "ExpressionAttributeValues"))
+            if "text" not in call:
+                call["text"] = "\n".join(_strings([params.get(k) for k in ("Key", "Item", "ExpressionAttributeValues")]))
+            return lease_id in call["text"]
         # Step Functions: a lease id is its execution's name.
         if params.get("name") == lease_id or str(params.get("executionArn", "")).endswith(f":{lease_id}"):
             return True
         token = params.get("taskToken")
-        return isinstance(token, str) and self.execution_of_token(token) == lease_id
+        if isinstance(token, str) and "execution" not in call:
+            call["execution"] = self.execution_of_token(token)
+        return isinstance(token, str) and call["execution"] == lease_id
 
     # --- answers ----------------------------------------------------------------------------
     def forward(self, environ) -> tuple[int, list[tuple[str, str]], bytes]:  # type: ignore[no-untyped-def]

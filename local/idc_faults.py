@@ -7,6 +7,9 @@ shared 20 TPS / 10 outstanding-creates quotas, and a log of every sso-admin call
 ProvisionPermissionSet answers IN_PROGRESS for the target account and
 DescribePermissionSetProvisioningStatus (which moto lacks) reports it, like the assignment calls.
 A rule with "delayMs" holds the answer to a call moto answers itself that long (to force overlaps).
+Creating an assignment that already exists is a new request that succeeds (moto keeps one entry,
+see the launcher's Defect 8) and does not hide the assignment from listings while IN_PROGRESS.
+Calls that `aws_faults` refused before they got here are still logged, with their `error`.
 
 Control endpoint (loopback only, not an AWS API):
   POST   /_idc/faults   {"rules": [...], "limits": {...}}  add rules / set limits

@@ -1,12 +1,9 @@
 import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import type { Lease } from '../../core/lease.ts';
-import type { ReconcileReport } from '../../lambdas/reconciler/reconciler.ts';
 import {
-  call,
   callsFor,
   executionArn,
-  getLease,
+  executionStatus,
   injectFaults,
   isAssigned,
   requestLease,
@@ -14,6 +11,7 @@ import {
   statesEntered,
   userId,
   waitForStatus,
+  waitUntil,
   withReconcilerLock,
 } from './harness.ts';
 
@@ -101,7 +99,7 @@ describe.concurrent('Identity Center faults', () => {
     ]);
   }, 150_000);
 
-  it('leaves a failed revocation to the reconciler, which removes the assignment', async () => {
+  it('leaves a failed revocation to the reconciler, which the failed execution starts', async () => {
     await withReconcilerLock(async () => {
       // Prepare
       const user = 't20';
@@ -118,29 +116,21 @@ describe.concurrent('Identity Center faults', () => {
       });
       const lease = await requestLease(user, { ...AUTO, duration: 'PT3S' });
       await waitForStatus(user, lease.id, 'ACTIVE');
-      const failed = await waitForStatus(user, lease.id, 'FAILED');
-      const assignedAfterFailure = await isAssigned(user, AUTO.accountId, AUTO.permissionSet);
 
-      // Act
-      const reconciled = await call<ReconcileReport>('admin1', 'POST', '/admin/reconcile');
-      const after = await getLease(user, lease.id);
+      // Act: the execution ends FAILED; Step Functions' status event runs the reconciler (no call here)
+      const failed = await waitForStatus(user, lease.id, 'FAILED');
+      await waitUntil(
+        'assignment removed',
+        async () => !(await isAssigned(user, AUTO.accountId, AUTO.permissionSet)),
+      );
+      const after = await waitForStatus(user, lease.id, 'ENDED', 10_000);
 
       // Assess
       expect(failed.failure?.stage).toBe('REVOKE');
       expect(failed.failure?.cause).toContain('injected: deletion failed');
-      expect(assignedAfterFailure).toBe(true);
-      expect(reconciled.status).toBe(200);
-      expect(reconciled.body.removed).toContainEqual(
-        expect.objectContaining({
-          accountId: AUTO.accountId,
-          permissionSet: AUTO.permissionSet,
-          principal: expect.objectContaining({ id: userId(user) }),
-          leaseIds: [lease.id],
-        }),
-      );
-      expect(await isAssigned(user, AUTO.accountId, AUTO.permissionSet)).toBe(false);
-      expect(after.status).toBe<Lease['status']>('ENDED');
+      expect(await executionStatus(lease.id)).toBe('FAILED');
       expect(after.endReason).toBe('EXPIRED');
+      expect(after.assignment.deleteRequestId).toEqual(expect.any(String));
       expect(after.timeline.at(-1)).toEqual(expect.objectContaining({ type: 'ENDED', actor: 'reconciler' }));
     });
   });

@@ -8,6 +8,7 @@ import {
   executionStatus,
   getLease,
   info,
+  injectAwsFaults,
   isAssigned,
   requestLease,
   sfnClient,
@@ -31,6 +32,9 @@ describe.concurrent('the reconciler', () => {
       const user = 't21';
       const lease = await requestLease(user, { ...AUTO, duration: 'PT3S' });
       const active = await waitForStatus(user, lease.id, 'ACTIVE');
+      // Step Functions delivers its status events best effort: this ABORTED one is lost, so only
+      // a scheduled (here: requested) run can find the orphan.
+      await injectAwsFaults([{ service: 'states', mode: 'dropped', leaseId: lease.id }]);
       await sfnClient().send(
         new StopExecutionCommand({ executionArn: executionArn(lease.id), cause: 'integration test' }),
       );
