@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { HoldPeriod } from '../core/extension.ts';
 import { EVENT_SOURCE } from '../core/lease-status.ts';
+import type { WorkflowLimits } from '../core/workflow-limits.ts';
 
 export type { HoldPeriod } from '../core/extension.ts';
 
@@ -27,11 +28,13 @@ export interface WorkflowInput {
     startAt?: string;
   };
   period: HoldPeriod;
-  grant: { requestId: null; startedAt: null; preExisting: true };
+  /** `poll.status` is what the release reads to know whether this lease's own create SUCCEEDED. */
+  grant: { requestId: null; startedAt: null; preExisting: true; poll: { status: 'NONE' } };
   revoke: { requestId: null; startedAt: null };
   outcome: { failed: false };
-  /** Polls of a joined lease waiting for the first holder's assignment to exist. */
-  joinTries: 0;
+  /** Every loop of the workflow counts here and stops at its limit. */
+  counters: Record<'creation' | 'deletion' | 'join' | 'tuple' | 'pages', { n: 0 }>;
+  limits: WorkflowLimits;
 }
 
 export type TaskOutcome = 'sent' | 'stale';
@@ -90,11 +93,16 @@ export class Engine {
 
   /** RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, or GONE when the execution does not exist. */
   async status(executionArn: string): Promise<string> {
+    return (await this.execution(executionArn)).status;
+  }
+
+  /** The execution's status and, once it is over, when it stopped. */
+  async execution(executionArn: string): Promise<{ status: string; stoppedAt?: Date }> {
     try {
       const out = await this.sfn.send(new DescribeExecutionCommand({ executionArn }));
-      return out.status ?? 'GONE';
+      return { status: out.status ?? 'GONE', ...(out.stopDate ? { stoppedAt: out.stopDate } : {}) };
     } catch (err) {
-      if ((err as { name?: string }).name === 'ExecutionDoesNotExist') return 'GONE';
+      if ((err as { name?: string }).name === 'ExecutionDoesNotExist') return { status: 'GONE' };
       throw err;
     }
   }

@@ -12,20 +12,10 @@ import type { LeaseRecord } from '../core/lease.ts';
 import { FINISHED_RANK } from '../core/lease-token.ts';
 import { leaseKey, TUPLE_SK } from '../core/ledger-keys.ts';
 import { type ChainAppend, type LeaseUpdate, leaseUpdateExpression } from './lease-update.ts';
+import { TupleLedger } from './tuple-ledger.ts';
 
 export type { LeaseUpdate } from './lease-update.ts';
-
-/** The tool's knowledge of one (principal, account, permission set): who holds it, is it ours. */
-export interface TupleRecord {
-  pk: string;
-  holders?: Set<string>;
-  standing?: boolean;
-  deleting?: string;
-  guard?: boolean;
-  principalId?: string;
-  accountId?: string;
-  permissionSetArn?: string;
-}
+export type { TupleRecord } from './tuple-ledger.ts';
 
 /** Key attributes of the ledger table (all strings); the stack and the local runtime create it from these. */
 export const LEDGER_KEYS = { partition: 'pk', sort: 'sk', indexSort: 'requestedAt' } as const;
@@ -71,10 +61,15 @@ const jitter = () => new Promise((resolve) => setTimeout(resolve, 5 + Math.rando
 
 /** Data access to the ledger table. Everything that writes the ledger outside the workflow goes here. */
 export class Ledger {
+  /** The tuple items: holds and the evidence of who created an assignment. */
+  readonly tuples: TupleLedger;
+
   constructor(
     private readonly ddb: DynamoDBDocumentClient,
     readonly tableName: string,
-  ) {}
+  ) {
+    this.tuples = new TupleLedger(ddb, tableName);
+  }
 
   async getLease(id: string): Promise<LeaseRecord | undefined> {
     const out = await this.ddb.send(
@@ -187,72 +182,6 @@ export class Ledger {
       return out.Attributes as LeaseRecord;
     } catch (err) {
       if (isConditionFailure(err)) return undefined;
-      throw err;
-    }
-  }
-
-  async getTuple(pk: string): Promise<TupleRecord | undefined> {
-    const out = await this.ddb.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk, sk: TUPLE_SK }, ConsistentRead: true }),
-    );
-    return out.Item as TupleRecord | undefined;
-  }
-
-  /** Clears the "being deleted by this lease" mark once that lease has finished with the tuple. */
-  async releaseDeleting(tuplePk: string, leaseId: string): Promise<boolean> {
-    try {
-      await this.ddb.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: tuplePk, sk: TUPLE_SK },
-          UpdateExpression: 'REMOVE deleting',
-          ConditionExpression: 'deleting = :id',
-          ExpressionAttributeValues: { ':id': leaseId },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
-  }
-
-  /** Drops leases that can no longer release the tuple themselves (their execution is gone). */
-  async dropHolders(tuplePk: string, leaseIds: readonly string[]): Promise<TupleRecord | undefined> {
-    const out = await this.ddb.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: tuplePk, sk: TUPLE_SK },
-        UpdateExpression: 'DELETE holders :ids',
-        ExpressionAttributeValues: { ':ids': new Set(leaseIds) },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return out.Attributes as TupleRecord | undefined;
-  }
-
-  /**
-   * The reconciler takes over deletion of an owned assignment nobody holds: same mark the
-   * workflow's ReleaseLast sets, so no lease joins an assignment that is about to disappear.
-   */
-  async claimForDeletion(tuplePk: string, by: string, staleDeleter?: string): Promise<boolean> {
-    try {
-      await this.ddb.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: tuplePk, sk: TUPLE_SK },
-          UpdateExpression: 'REMOVE standing SET deleting = :by',
-          ConditionExpression: staleDeleter
-            ? 'attribute_not_exists(holders) AND deleting = :stale'
-            : 'attribute_not_exists(holders) AND attribute_not_exists(deleting) AND standing = :false',
-          ExpressionAttributeValues: staleDeleter
-            ? { ':by': by, ':stale': staleDeleter }
-            : { ':by': by, ':false': false },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
       throw err;
     }
   }
@@ -374,83 +303,47 @@ export class Ledger {
   }
 
   /**
-   * Takes the right to publish the event of the drift finding under `key`: only a finding recorded
-   * with `published: false` and not yet marked, and only one publisher at a time (a claim older
-   * than `staleMs` belongs to a publisher that died). Findings recorded without the mark (before it
-   * existed, or by a writer that publishes first) count as published. Answers `claimed`,
-   * `published`, or `busy` (someone else holds the claim).
+   * Records a drift finding once per key. True while its event is still to be published: a new
+   * finding, or one recorded by an earlier try whose publish failed (`driftPublished` marks it
+   * done, after the event is out).
    */
-  async claimDriftPublish(
-    key: string,
-    claim: string,
-    staleMs = 30_000,
-  ): Promise<'claimed' | 'published' | 'busy'> {
-    const now = Date.now();
-    try {
-      await this.ddb.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: `DRIFT#${key}`, sk: 'FINDING' },
-          UpdateExpression: 'SET publishClaim = :claim, publishClaimAt = :now',
-          ConditionExpression:
-            'published = :false AND (attribute_not_exists(publishClaimAt) OR publishClaimAt < :stale)',
-          ExpressionAttributeValues: {
-            ':claim': claim,
-            ':now': now,
-            ':false': false,
-            ':stale': now - staleMs,
-          },
-        }),
-      );
-      return 'claimed';
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-      const out = await this.ddb.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: { pk: `DRIFT#${key}`, sk: 'FINDING' },
-          ConsistentRead: true,
-          ProjectionExpression: 'published, publishClaim',
-        }),
-      );
-      if (out.Item?.published !== false) return 'published';
-      // Our own claim, replayed after its answer was lost.
-      return out.Item?.publishClaim === claim ? 'claimed' : 'busy';
-    }
-  }
-
-  /** Ends a claim: published (`done`), or given back so that the next delivery may publish. */
-  async settleDriftPublish(key: string, claim: string, done: boolean): Promise<void> {
-    try {
-      await this.ddb.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: `DRIFT#${key}`, sk: 'FINDING' },
-          UpdateExpression: `${done ? 'SET published = :true ' : ''}REMOVE publishClaim, publishClaimAt`,
-          ConditionExpression: 'publishClaim = :claim',
-          ExpressionAttributeValues: { ':claim': claim, ...(done ? { ':true': true } : {}) },
-        }),
-      );
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-    }
-  }
-
-  /** Records a drift finding once per key; returns false when it was already known. */
   async recordDrift(key: string, finding: Record<string, unknown>): Promise<boolean> {
     try {
       await this.ddb.send(
         new PutCommand({
           TableName: this.tableName,
           // `kind` is the item type in this table; the finding's own kind is kept as findingKind.
-          Item: { ...finding, findingKind: finding.kind, pk: `DRIFT#${key}`, sk: 'FINDING', kind: 'drift' },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          Item: {
+            ...finding,
+            findingKind: finding.kind,
+            pk: `DRIFT#${key}`,
+            sk: 'FINDING',
+            kind: 'drift',
+            published: false,
+          },
+          // A finding whose publish failed is written again (same content) and published again.
+          ConditionExpression: 'attribute_not_exists(pk) OR published = :false',
+          ExpressionAttributeValues: { ':false': false },
         }),
       );
       return true;
     } catch (err) {
+      // Already published (or recorded before publishing was tracked, which means published).
       if (isConditionFailure(err)) return false;
       throw err;
     }
+  }
+
+  /** The finding's event is out: later sightings of the same drift publish nothing. */
+  async driftPublished(key: string): Promise<void> {
+    await this.ddb.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `DRIFT#${key}`, sk: 'FINDING' },
+        UpdateExpression: 'SET published = :true',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':true': true },
+      }),
+    );
   }
 }

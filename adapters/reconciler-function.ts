@@ -2,8 +2,7 @@ import { InvokeCommand, type InvokeCommandOutput } from '@aws-sdk/client-lambda'
 import * as z from 'zod/mini';
 import { ConflictError } from '../core/errors.ts';
 import '../core/zod-locale.ts';
-import type { ReconcileReport } from '../lambdas/reconciler/reconciler.ts';
-import { API_TRIGGER } from '../lambdas/reconciler/trigger.ts';
+import { API_TRIGGER, type ReconcileReport } from '../core/reconcile.ts';
 
 /** The one call made of the Lambda client: a `LambdaClient` is one, and so is a test's stub. */
 export interface LambdaInvoker {
@@ -25,6 +24,7 @@ const Report = z.looseObject({
   checkedAssignments: z.number().check(z.int(), z.nonnegative()),
   removed: z.array(z.unknown()),
   outOfBand: z.array(z.unknown()),
+  failed: z.array(z.unknown()),
 });
 
 /** What Lambda puts in the payload when the handler throws. */

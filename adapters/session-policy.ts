@@ -13,8 +13,7 @@ import {
   type SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
 import { parseDuration } from '../core/duration.ts';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { awaitRequest } from './identity-center-status.ts';
 
 export interface Assignment {
   principalType?: string;
@@ -76,23 +75,28 @@ export class PermissionSetPolicies {
     );
     const requestId = out.PermissionSetProvisioningStatus?.RequestId;
     if (!requestId) throw new Error(`ProvisionPermissionSet to ${accountId} returned no request id`);
-    const deadline = Date.now() + this.provisionTimeoutMs;
-    for (let status = out.PermissionSetProvisioningStatus; ; ) {
-      if (status?.Status === 'SUCCEEDED') return requestId;
-      if (status?.Status === 'FAILED')
-        throw new Error(`provisioning ${requestId} to ${accountId} failed: ${status.FailureReason}`);
-      if (Date.now() > deadline)
-        throw new Error(`provisioning ${requestId} to ${accountId} still in progress`);
-      await sleep(500);
-      status = (
-        await this.ssoAdmin.send(
-          new DescribePermissionSetProvisioningStatusCommand({
-            InstanceArn: this.instanceArn,
-            ProvisionPermissionSetRequestId: requestId,
-          }),
-        )
-      ).PermissionSetProvisioningStatus;
-    }
+    const stateOf = (status: { Status?: string; FailureReason?: string } | undefined) => ({
+      status: status?.Status,
+      failureReason: status?.FailureReason,
+    });
+    await awaitRequest(
+      `provisioning to ${accountId}`,
+      requestId,
+      async () =>
+        stateOf(
+          (
+            await this.ssoAdmin.send(
+              new DescribePermissionSetProvisioningStatusCommand({
+                InstanceArn: this.instanceArn,
+                ProvisionPermissionSetRequestId: requestId,
+              }),
+            )
+          ).PermissionSetProvisioningStatus,
+        ),
+      stateOf(out.PermissionSetProvisioningStatus),
+      { timeoutMs: this.provisionTimeoutMs },
+    );
+    return requestId;
   }
 
   /** Every assignment of the permission set on the account, all pages (a partial list would lie). */

@@ -1,6 +1,7 @@
 /**
- * `npm run bench [-- --json] [-- --burst N] [-- --only eligibility|audit|deployment]`: the lease engine's
- * figures on the local runtime, the eligibility decision, and the deployable app's synth and bundles.
+ * `npm run bench [-- --json] [-- --burst N] [-- --only eligibility|audit|deployment|sign-in]`: the lease engine's
+ * figures on the local runtime, the eligibility decision, the deployable app's synth and bundles,
+ * and the console's sign-in.
  * Prints one JSON object (CONTRACT "Benchmarks") with --json, a table otherwise.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { startLocalRuntime } from '../local/runtime.ts';
 import { benchAudit } from './audit.ts';
 import { benchDeployment } from './deployment.ts';
 import { benchEligibility } from './eligibility.ts';
+import { benchSignIn, benchSignInBundle } from './sign-in.ts';
 
 const { values } = parseArgs({
   options: {
@@ -44,8 +46,20 @@ if (values.only === 'audit') {
   print(audit);
   process.exit(0);
 }
+if (values.only === 'sign-in') {
+  log('sign-in: the sign-in bundle, and SAML sign-ins on the local runtime …');
+  const bundle = await benchSignInBundle();
+  const local = await startLocalRuntime({ port: 0, logLevel: 'ERROR' });
+  try {
+    if (!local.console) throw new Error('the local runtime serves no console');
+    print({ ...bundle, ...(await benchSignIn(local.url, local.console, 'alice', SAMPLES)) });
+  } finally {
+    await local.stop();
+  }
+  process.exit(0);
+}
 log('deployment: cdk synth and the handler bundles …');
-const deployment = benchDeployment(log);
+const deployment = { ...benchDeployment(log), ...(await benchSignInBundle()) };
 if (values.only === 'deployment') {
   print(deployment);
   process.exit(0);
@@ -232,6 +246,10 @@ try {
     `burst requests accepted in ${requestedSeconds.toFixed(1)} s; ${(await calls()).length} Identity Center calls in all`,
   );
 
+  log(`console sign-in: ${SAMPLES} SAML sign-ins …`);
+  if (!runtime.console) throw new Error('the local runtime serves no console');
+  const signIn = await benchSignIn(runtime.url, runtime.console, 'approver', SAMPLES);
+
   const figures = {
     ...eligibility,
     ...audit,
@@ -243,6 +261,7 @@ try {
     burstLeases: BURST,
     burstFailures,
     burstSeconds: Math.round(burstSeconds * 10) / 10,
+    ...signIn,
   };
   print(figures);
 } finally {

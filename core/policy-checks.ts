@@ -1,4 +1,10 @@
+import { formatDuration, parseDuration } from './duration.ts';
 import type { Policy, Rule } from './policy-schema.ts';
+import {
+  EXECUTION_MARGIN_SECONDS,
+  EXECUTION_TIMEOUT_SECONDS,
+  MAX_SCHEDULE_AHEAD_SECONDS,
+} from './workflow-limits.ts';
 
 /**
  * Semantic checks that a schema cannot express: each one finds a policy that parses but would
@@ -77,6 +83,24 @@ export const unreachableApprovalQuorum: PolicyCheck = (policy) =>
       : undefined;
   });
 
+/**
+ * The longest life of a lease of this rule — the furthest scheduled start, then the approval
+ * timeout, then its whole `maxDuration` (extensions count towards it) — must fit in one workflow
+ * execution with room to spare: an execution that timed out would revoke by the reconciler, late.
+ */
+export const leasesOutlivingTheirExecution: PolicyCheck = (policy) =>
+  forEachRule(policy, (rule, i) => {
+    const approval = rule.approval === 'none' ? 0 : parseDuration(rule.approval.timeout);
+    const life = MAX_SCHEDULE_AHEAD_SECONDS + approval + parseDuration(rule.maxDuration);
+    const room = EXECUTION_TIMEOUT_SECONDS - EXECUTION_MARGIN_SECONDS;
+    if (life <= room) return undefined;
+    const field = approval > parseDuration(rule.maxDuration) ? 'approval.timeout' : 'maxDuration';
+    return at(
+      i,
+      `${field}: a lease could live ${formatDuration(life)} (start within ${formatDuration(MAX_SCHEDULE_AHEAD_SECONDS)}, approval timeout and maxDuration), more than the ${formatDuration(room)} one workflow execution allows`,
+    );
+  });
+
 export const POLICY_CHECKS: readonly PolicyCheck[] = [
   duplicateRuleIds,
   rulesWithoutPrincipals,
@@ -84,6 +108,7 @@ export const POLICY_CHECKS: readonly PolicyCheck[] = [
   rulesWithoutGrantablePermissionSet,
   approvalsWithoutApprovers,
   unreachableApprovalQuorum,
+  leasesOutlivingTheirExecution,
 ];
 
 /** All problems of every check, ordered by path so that one rule's problems read together. */

@@ -22,8 +22,10 @@ export interface LedgerChange {
   token?: { value: string; for: 'APPROVAL' | 'HOLD'; rank?: number };
   /** The hold took this reserved extension (`core/extension.ts`): finalise it on the record. */
   extensionId?: string;
-  /** The lease no longer deletes the assignment: clear its `deleting` mark on the tuple. */
+  /** The lease deleted the assignment (or never marked it): clear its `deleting` mark and the evidence. */
   releaseTuple: boolean;
+  /** The lease's own create was reported SUCCEEDED: the tuple records that the tool created it. */
+  created?: { requestId?: string };
   /**
    * What makes the projection apply once. Each workflow event happens once per execution (an
    * extension once per extension), but a state whose PutEvents was retried puts one event per
@@ -109,6 +111,8 @@ function projectFacts(event: EngineEvent): Omit<LedgerChange, 'key'> | null {
       });
     case DetailType.Activated: {
       const expiresAt = str(d.expiresAt) ?? addSeconds(at, Number(d.holdSeconds));
+      // The workflow activates a lease that created the assignment only after Identity Center
+      // reported its create SUCCEEDED: that is the evidence of ownership (core/ownership.ts).
       const preExisting = d.preExisting !== false;
       const grantStartedAt = iso(d.grantStartedAt) ?? at;
       return change({
@@ -125,6 +129,7 @@ function projectFacts(event: EngineEvent): Omit<LedgerChange, 'key'> | null {
           { at, type: 'ACTIVATED', detail: { preExisting, expiresAt } },
         ],
         token: tokenOf(d, 'HOLD'),
+        ...(preExisting ? {} : { created: requestId ? { requestId } : {} }),
       });
     }
     case DetailType.Extended:
@@ -164,6 +169,8 @@ function projectFacts(event: EngineEvent): Omit<LedgerChange, 'key'> | null {
           failure,
           endedAt: at,
           ...(requestId ? { 'assignment.deleteRequestId': requestId } : {}),
+          // A create that was answered: the reconciler looks it up by this id.
+          ...(str(d.createRequestId) ? { 'assignment.createRequestId': d.createRequestId } : {}),
           ...FINISHED,
         },
         remove: ['taskToken', 'tokenFor'],

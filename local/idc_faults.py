@@ -165,6 +165,8 @@ class IdentityCenterFaults:
             return self.describe_async(environ, start_response, action, params)
         if action == "ListAccountAssignments":
             return self.list_assignments(environ, start_response)
+        if action in ("ListAccountAssignmentCreationStatus", "ListAccountAssignmentDeletionStatus"):
+            return self.list_requests(start_response, action, params)
         if rule and rule.get("delayMs"):
             # The answer is read first and handed back late: what the caller sees is stale by then.
             body, code = self.forward(environ)
@@ -216,6 +218,7 @@ class IdentityCenterFaults:
             self.requests[status["RequestId"]] = {
                 "kind": kind, "polls": polls, "failed": failed, "doneAt": now + delay, "status": status,
                 "existed": existed,
+                "at": now,
             }
             # The call log doubles as the emulator's CloudTrail: it names each call's request id.
             for call in reversed(self.calls):
@@ -228,6 +231,33 @@ class IdentityCenterFaults:
         status = {**status, "Status": "IN_PROGRESS"}
         status.pop("CreatedDate", None)
         return self.respond(start_response, 200, {key: status})
+
+    def list_requests(self, start_response, action, params):  # type: ignore[no-untyped-def]
+        # moto lacks these listings. Identity Center keeps a status for every creation and deletion
+        # request: what the reconciler consults when a create's or delete's answer was lost.
+        kind = "create" if action == "ListAccountAssignmentCreationStatus" else "delete"
+        key = "AccountAssignmentsCreationStatus" if kind == "create" else "AccountAssignmentsDeletionStatus"
+        wanted = (params.get("Filter") or {}).get("Status")
+        now = time.time()
+        with self.lock:
+            items = []
+            for rid, req in self.requests.items():
+                if req["kind"] != kind:
+                    continue
+                # Reading the list does not advance a request, unlike describing it.
+                if req["polls"] > 0 or req["doneAt"] > now:
+                    state = "IN_PROGRESS"
+                else:
+                    state = "FAILED" if req["failed"] else "SUCCEEDED"
+                if wanted and wanted != state:
+                    continue
+                items.append({"RequestId": rid, "Status": state, "CreatedDate": req.get("at", now)})
+        start = int(params.get("NextToken") or 0)
+        size = int(params.get("MaxResults") or 100)
+        body = {key: items[start:start + size]}
+        if start + size < len(items):
+            body["NextToken"] = str(start + size)
+        return self.respond(start_response, 200, body)
 
     def start_provisioning(self, environ, start_response, params, rule, now):  # type: ignore[no-untyped-def]
         # moto checks the permission set exists, then answers SUCCEEDED for its own account.

@@ -16,6 +16,7 @@ const runtime = await startLocalRuntime({
   logLevel: 'INFO',
 });
 process.stdout.write(`READY ${runtime.url}\n`);
+process.stderr.write(`console: ${runtime.info.consoleUrl} (sign in at ${runtime.info.idpUrl})\n`);
 
 let stopping = false;
 const shutdown = async () => {

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -7,12 +6,14 @@ import { ActivityLogs } from '../adapters/activity-logs.ts';
 import { clientConfig, createClients } from '../adapters/clients.ts';
 import { loadPolicy } from '../core/policy.ts';
 import type { EngineEvent } from '../core/projection.ts';
+import { API_TRIGGER } from '../core/reconcile.ts';
+import type { WorkflowLimits } from '../core/workflow-limits.ts';
 import { correlateRecord } from '../lambdas/correlator/correlator.ts';
 import { correlatorDeps } from '../lambdas/correlator/wire.ts';
 import { writeLedger } from '../lambdas/ledger-writer/writer.ts';
 import { reconcileOnTrigger } from '../lambdas/reconciler/on-trigger.ts';
-import { API_TRIGGER } from '../lambdas/reconciler/trigger.ts';
 import { compose } from '../service/compose.ts';
+import { type LocalConsole, localConsole } from './console-server.ts';
 import { drainQueue } from './drain.ts';
 import { startEmulator } from './emulator.ts';
 import { startLocalNotifier } from './notifier-runtime.ts';
@@ -44,11 +45,17 @@ export interface LocalInfo {
   notificationSink: string;
   /** Where an event lands whose notifications kept failing. */
   notifierDeadLetterQueue: string;
+  /** The web console (`/console/`), signed in through the local SAML IdP. */
+  consoleUrl: string;
+  /** The local SAML identity provider standing in for Identity Center (`Sign in as <userName>`). */
+  idpUrl: string;
 }
 
 export interface LocalRuntime {
   url: string;
   info: LocalInfo;
+  /** The console's local IdP and SP, for tests that sign responses themselves. */
+  console?: LocalConsole;
   stop(): Promise<void>;
 }
 
@@ -60,6 +67,10 @@ export interface LocalOptions {
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** How often the notifier's "ending soon" sweep runs (deployed: every minute). @default 60 */
   endingSoonSweepSeconds?: number;
+  /** How long new leases' workflows poll before giving up. @default DEFAULT_WORKFLOW_LIMITS */
+  workflowLimits?: WorkflowLimits;
+  /** The console's sign-in settings as the deployed function reads them (`SESSION_IDLE`, `SESSION_ABSOLUTE`, …). */
+  consoleEnv?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Everything `npm run local` runs: emulator, provisioned stack, seed, consumers and the API. */
@@ -95,6 +106,7 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
       // The emulator runs Logs Insights queries without their filters: it returns every record
       // in the window. The filters are the real service's to apply (unit-tested as text).
       activity: { logs: new ActivityLogs(logs, [TRAIL_LOG_GROUP], 10_000, 200) },
+      ...(opts.workflowLimits ? { workflowLimits: opts.workflowLimits } : {}),
     });
     const { ledger, engine, directory } = ctx;
 
@@ -147,7 +159,7 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
     });
     stops.push(() => notifier.stop());
 
-    const info: LocalInfo = {
+    const info: Omit<LocalInfo, 'consoleUrl' | 'idpUrl'> = {
       awsEndpoint: emulator.endpoint,
       region: REGION,
       instanceArn: stack.instanceArn,
@@ -162,11 +174,18 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
       notificationSink: notifier.sinkUrl,
       notifierDeadLetterQueue: notifier.deadLetterQueueUrl,
     };
-    const server: Server = await startServer(
-      { ctx, reconcile: reconcileNow },
-      directory,
-      { ...info },
-      opts.port ?? 8787,
+    const api = { ctx, reconcile: reconcileNow };
+    const served: Record<string, unknown> = { ...info };
+    const { server, console: site } = await startServer(api, directory, served, opts.port ?? 8787, (origin) =>
+      localConsole({
+        aws,
+        resources: stack,
+        api,
+        directory,
+        people: seed.users,
+        origin,
+        ...(opts.consoleEnv ? { env: opts.consoleEnv } : {}),
+      }),
     );
     stops.push(
       () =>
@@ -177,7 +196,12 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
     );
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : opts.port;
-    return { url: `http://127.0.0.1:${port}`, info, stop };
+    return {
+      url: `http://127.0.0.1:${port}`,
+      info: { ...info, consoleUrl: site?.consoleUrl ?? '', idpUrl: site?.idpUrl ?? '' },
+      ...(site ? { console: site } : {}),
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -1,41 +1,25 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Directory } from '../adapters/directory.ts';
-import { toErrorBody, ValidationError } from '../core/errors.ts';
+import { toErrorBody } from '../core/errors.ts';
 import { MAX_BODY_BYTES } from '../lambdas/api/gateway.ts';
 import { type ApiDeps, route } from '../lambdas/api/router.ts';
-
-class BodyTooLarge extends ValidationError {
-  constructor() {
-    super('body', `larger than ${MAX_BODY_BYTES} bytes`);
-  }
-}
-
-const readBody = async (req: IncomingMessage): Promise<unknown> => {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  if (size === 0) return undefined;
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw new ValidationError('body', 'malformed JSON');
-  }
-};
+import type { LocalConsole } from './console-server.ts';
+import { readJson } from './http.ts';
 
 /**
  * The API on loopback. Identity comes from `X-Lease-User` — a stand-in for SigV4 that exists
- * only here; the deployed handler never reads that header.
+ * only here; the deployed handler never reads that header. The console (`/console/`, `/api/`,
+ * `/auth/`, `/_local/idp`) shares the port; its identity is its session alone. It is built once
+ * the port is known, because its URLs (the ACS, the audience) contain it.
  */
 export const startServer = (
   deps: ApiDeps,
   directory: Directory,
   info: Record<string, unknown>,
   port: number,
-): Promise<Server> => {
+  makeConsole?: (origin: string) => LocalConsole,
+): Promise<{ server: Server; console?: LocalConsole }> => {
+  let consoleSide: LocalConsole | undefined;
   const server = createServer(async (req, res) => {
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -44,7 +28,8 @@ export const startServer = (
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (req.method === 'GET' && url.pathname === '/_local/info') return send(200, info);
-      const body = await readBody(req);
+      if (consoleSide && (await consoleSide.handle(req, res, url))) return;
+      const body = await readJson(req, MAX_BODY_BYTES);
       const userName = req.headers['x-lease-user'];
       const caller =
         typeof userName === 'string' && userName.length > 0 ? await directory.resolve(userName) : undefined;
@@ -59,11 +44,26 @@ export const startServer = (
     } catch (err) {
       const { status, body } = toErrorBody(err);
       if (status >= 500) deps.ctx.logger.error('request failed', { error: err as Error });
-      send(status, body);
+      if (!res.headersSent) send(status, body);
+      else res.end();
     }
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve(server));
+    server.listen(port, '127.0.0.1', () => {
+      const address = server.address();
+      const bound = typeof address === 'object' && address ? address.port : port;
+      try {
+        consoleSide = makeConsole?.(`http://127.0.0.1:${bound}`);
+      } catch (err) {
+        server.close();
+        return reject(err);
+      }
+      if (consoleSide) {
+        info.consoleUrl = consoleSide.consoleUrl;
+        info.idpUrl = consoleSide.idpUrl;
+      }
+      resolve({ server, ...(consoleSide ? { console: consoleSide } : {}) });
+    });
   });
 };

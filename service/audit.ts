@@ -159,28 +159,14 @@ export async function driftFindings(
     sk: string;
     kind: string;
     findingKind: DriftFinding['kind'];
-    /** Whether its event was sent (the correlator's mark); not part of the finding. */
     published?: boolean;
-    publishClaim?: string;
-    publishClaimAt?: number;
   };
   const items = await ctx.ledger.scanKind<Stored>('drift');
   return items
     .filter((f) => (!from || f.at >= from) && (!to || f.at <= to))
     .sort((a, b) => b.at.localeCompare(a.at))
-    .map(
-      ({
-        pk: _pk,
-        sk: _sk,
-        kind: _item,
-        findingKind,
-        published: _p,
-        publishClaim: _c,
-        publishClaimAt: _a,
-        ...finding
-      }) => ({
-        ...finding,
-        kind: findingKind,
-      }),
-    );
+    .map(({ pk: _pk, sk: _sk, kind: _item, findingKind, published: _published, ...finding }) => ({
+      ...finding,
+      kind: findingKind,
+    }));
 }

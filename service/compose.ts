@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { IdentityCenterAssignments } from '../adapters/assignments.ts';
 import { InstanceCatalog } from '../adapters/catalog.ts';
 import type { AwsClients } from '../adapters/clients.ts';
 import { Directory } from '../adapters/directory.ts';
@@ -6,8 +7,14 @@ import { Engine, EventPublisher } from '../adapters/engine.ts';
 import { Ledger } from '../adapters/ledger.ts';
 import type { OrgTree } from '../core/org-tree.ts';
 import type { Policy } from '../core/policy.ts';
-import { type ReconcileReport, reconcile } from '../lambdas/reconciler/reconciler.ts';
+import type { ReconcileReport } from '../core/reconcile.ts';
+import {
+  DEFAULT_WORKFLOW_LIMITS,
+  validateWorkflowLimits,
+  type WorkflowLimits,
+} from '../core/workflow-limits.ts';
 import type { ActivityTargets, ServiceContext } from './context.ts';
+import { reconcile } from './reconcile.ts';
 
 /** Where the deployment's resources are: the stack's outputs, or the local runtime's. */
 export interface Resources {
@@ -35,6 +42,8 @@ export function compose(
   options: {
     organization?: () => Promise<OrgTree>;
     tokenWaitMs?: number;
+    /** @default DEFAULT_WORKFLOW_LIMITS */
+    workflowLimits?: WorkflowLimits;
     /**
      * Where a reconcile runs when asked for, if not here: the deployed API invokes the reconciler
      * function, so the API's own role needs no right to delete assignments.
@@ -58,6 +67,7 @@ export function compose(
     logger,
     now,
     tokenWaitMs: options.tokenWaitMs ?? 10_000,
+    workflowLimits: validateWorkflowLimits(options.workflowLimits ?? DEFAULT_WORKFLOW_LIMITS),
     ...(options.activity ? { activity: options.activity } : {}),
     // Only policies that name OUs need the organization's tree.
     ...(options.organization && policy.rules.some((rule) => (rule.ous ?? []).length > 0)
@@ -73,8 +83,7 @@ export function compose(
           ledger,
           engine,
           events,
-          ssoAdmin: aws.ssoAdmin,
-          instanceArn: resources.instanceArn,
+          assignments: new IdentityCenterAssignments(aws.ssoAdmin, resources.instanceArn),
           catalog,
           policy,
           logger,

@@ -6,6 +6,7 @@ import type { Ledger } from '../adapters/ledger.ts';
 import type { AthenaTarget } from '../core/activity.ts';
 import type { OrgTree } from '../core/org-tree.ts';
 import type { Policy } from '../core/policy.ts';
+import type { WorkflowLimits } from '../core/workflow-limits.ts';
 
 /** Permission set names (as the API and the policy use them) to ARNs of the instance. */
 export interface Catalog {
@@ -24,6 +25,8 @@ export interface ServiceContext {
   readonly now: () => Date;
   /** The organization's OUs and accounts, for rules that name OUs; absent when none is known. */
   readonly organization?: () => Promise<OrgTree>;
+  /** How long the workflow of a new lease polls and pages before it gives up. */
+  readonly workflowLimits: WorkflowLimits;
   /** How long an approve/revoke/extend waits for the workflow's next task token. */
   readonly tokenWaitMs: number;
   /** Where the organization trail can be queried for what a lease's sessions did. */

@@ -13,11 +13,9 @@ import { type Lease, type LeaseRecord, publicLease, type TimelineEntry } from '.
 import { DetailType } from '../core/lease-status.ts';
 import { leaseKey, newLeaseId, tuplePk } from '../core/ledger-keys.ts';
 import { evaluateRequest, isAdmin, isApprover, isAuditor, type Rule, recheckLease } from '../core/policy.ts';
+import { MAX_SCHEDULE_AHEAD_SECONDS } from '../core/workflow-limits.ts';
 import type { ServiceContext } from './context.ts';
 import { CreateLeaseBody, parseBody } from './schemas.ts';
-
-/** A scheduled start further out than this is more likely a typo than a plan. */
-const MAX_SCHEDULE_AHEAD_SECONDS = 90 * 86_400;
 
 /**
  * Conditional writes that lose a race re-read the lease and decide again this often before giving
@@ -162,10 +160,11 @@ export async function requestLease(
       extensionId: null,
       extensions: 0,
     },
-    grant: { requestId: null, startedAt: null, preExisting: true },
+    grant: { requestId: null, startedAt: null, preExisting: true, poll: { status: 'NONE' } },
     revoke: { requestId: null, startedAt: null },
     outcome: { failed: false },
-    joinTries: 0,
+    counters: { creation: { n: 0 }, deletion: { n: 0 }, join: { n: 0 }, tuple: { n: 0 }, pages: { n: 0 } },
+    limits: ctx.workflowLimits,
   };
   try {
     await ctx.engine.start(workflow);

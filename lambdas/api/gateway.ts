@@ -1,7 +1,9 @@
 import * as z from 'zod/mini';
 import type { Caller } from '../../adapters/directory.ts';
-import { toErrorBody, ValidationError } from '../../core/errors.ts';
+import { consoleApiPath, lowerCaseHeaders } from '../../core/console-http.ts';
+import { NotFoundError, toErrorBody, ValidationError } from '../../core/errors.ts';
 import '../../core/zod-locale.ts';
+import { type ConsoleApiDeps, consoleCaller } from './console-caller.ts';
 import type { ApiRequest, ApiResponse } from './router.ts';
 
 /** Bodies larger than this are refused before they are parsed. */
@@ -45,6 +47,8 @@ export interface GatewayDeps {
   resolveCaller: (arn: string) => Promise<Caller | undefined>;
   /** Told about errors that become a 500, which callers only ever see as `internal error`. */
   onInternalError?: (err: unknown) => void;
+  /** The web console's `/api/*` (session cookie, CSRF check); absent when no console is deployed. */
+  console?: ConsoleApiDeps;
 }
 
 const parseBody = (raw: string | null | undefined, base64: boolean): unknown => {
@@ -73,7 +77,8 @@ const respond = (status: number, body: unknown, headers: Record<string, string> 
 /**
  * API Gateway event → router request → API Gateway result. The caller is established from the
  * signed identity alone; a request without one reaches the router with no caller (401 on every
- * route but /healthz).
+ * route but /healthz). Under `/api/` (the console, through CloudFront) it is the session cookie's
+ * alone, the same routes answer with `/api` stripped, and a signature is refused.
  */
 export async function handleGatewayEvent(deps: GatewayDeps, event: unknown): Promise<GatewayResult> {
   try {
@@ -87,14 +92,25 @@ export async function handleGatewayEvent(deps: GatewayDeps, event: unknown): Pro
     }
     const e = parsed.data;
     const arn = e.requestContext.identity?.userArn;
-    const caller = arn ? await deps.resolveCaller(arn) : undefined;
+    const consolePath = consoleApiPath(e.path);
+    if (consolePath !== undefined && !deps.console) throw new NotFoundError(`no route ${e.path}`);
+    const caller =
+      consolePath !== undefined && deps.console
+        ? await consoleCaller(deps.console, {
+            method: e.httpMethod,
+            headers: lowerCaseHeaders(e.headers),
+            signedBy: arn,
+          })
+        : arn
+          ? await deps.resolveCaller(arn)
+          : undefined;
     const body = parseBody(e.body, e.isBase64Encoded === true);
     const query = Object.fromEntries(
       Object.entries(e.queryStringParameters ?? {}).filter(
         (kv): kv is [string, string] => kv[1] !== undefined,
       ),
     );
-    const out = await deps.route({ method: e.httpMethod, path: e.path, caller, body, query });
+    const out = await deps.route({ method: e.httpMethod, path: consolePath ?? e.path, caller, body, query });
     if (out.raw !== undefined) {
       // CSV and JSON Lines exports carry their own content-type.
       return { statusCode: out.status, headers: { ...out.headers }, body: out.raw, isBase64Encoded: false };

@@ -5,10 +5,13 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { ActivityLogs } from '../../adapters/activity-logs.ts';
 import { CachedDirectory } from '../../adapters/cached-directory.ts';
 import { clientConfig, createClients } from '../../adapters/clients.ts';
+import { ConsoleLedger } from '../../adapters/console-ledger.ts';
 import { Organization } from '../../adapters/organization.ts';
 import { ReconcilerFunction } from '../../adapters/reconciler-function.ts';
 import { sessionNameFromCallerArn } from '../../core/caller-arn.ts';
+import { consoleSite } from '../../core/console-http.ts';
 import { compose } from '../../service/compose.ts';
+import { ConsoleSessions } from '../../service/console-sessions.ts';
 import { activityTargetsFromEnv, deploymentFromEnv, requireEnv } from '../env.ts';
 import { type GatewayResult, handleGatewayEvent } from './gateway.ts';
 import { route } from './router.ts';
@@ -23,8 +26,9 @@ const reconciler = new ReconcilerFunction(
   new LambdaClient({ ...clientConfig({ region }), maxAttempts: 1 }),
   RECONCILER_FUNCTION_NAME,
 );
+const aws = createClients({ region });
 const api = compose(
-  createClients({ region }),
+  aws,
   resources,
   policy,
   logger,
@@ -49,13 +53,24 @@ const api = compose(
 );
 // The caller's own lookup is cached; approve/reject re-read the approver's groups uncached.
 const callers = new CachedDirectory(api.ctx.directory);
+// The web console's /api/* (through CloudFront): only when the stack deploys one (CONSOLE_URL).
+const consoleUrl = process.env.CONSOLE_URL;
 const deps = {
   route: (req: Parameters<typeof route>[1]) => route(api, req),
   resolveCaller: (arn: string) => callers.resolve(sessionNameFromCallerArn(arn)),
   onInternalError: (err: unknown) => logger.error('request failed', { error: err as Error }),
+  ...(consoleUrl
+    ? {
+        console: {
+          ownOrigin: consoleSite(consoleUrl).origin,
+          sessions: new ConsoleSessions(new ConsoleLedger(aws.ddb, resources.tableName)),
+          directory: callers,
+        },
+      }
+    : {}),
 };
 
-/** API Gateway REST API (IAM authorization), Lambda proxy integration. */
+/** API Gateway REST API (IAM authorization; `/api/*` by console session), Lambda proxy integration. */
 export const handler = async (event: unknown): Promise<GatewayResult> => {
   logger.resetKeys();
   return handleGatewayEvent(deps, event);

@@ -1,6 +1,7 @@
 import type { Caller } from '../../adapters/directory.ts';
 import { ForbiddenError, NotFoundError, toErrorBody, UnauthorizedError } from '../../core/errors.ts';
 import { isAdmin } from '../../core/policy.ts';
+import type { ReconcileReport } from '../../core/reconcile.ts';
 import { leaseActivity } from '../../service/activity.ts';
 import { auditTrail, driftFindings, toCsv, toJsonLines } from '../../service/audit.ts';
 import { verifyAuditTrail } from '../../service/audit-verify.ts';
@@ -11,7 +12,6 @@ import { extendLease, revokeLease } from '../../service/lifecycle.ts';
 import openApiDocument from '../../service/openapi.json' with { type: 'json' };
 import { eligibility, listLeases, pendingApprovals, type Query } from '../../service/queries.ts';
 import { getLease, requestLease } from '../../service/requests.ts';
-import type { ReconcileReport } from '../reconciler/reconciler.ts';
 
 export interface ApiRequest {
   method: string;

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventPublisher } from '../../adapters/engine.ts';
 import type { Ledger } from '../../adapters/ledger.ts';
@@ -9,10 +8,7 @@ import { managedPermissionSets, type Policy } from '../../core/policy.ts';
 import type { Catalog } from '../../service/context.ts';
 
 export interface CorrelatorDeps {
-  ledger: Pick<
-    Ledger,
-    'queryLeases' | 'updateLease' | 'recordDrift' | 'claimDriftPublish' | 'settleDriftPublish'
-  >;
+  ledger: Pick<Ledger, 'queryLeases' | 'updateLease' | 'recordDrift' | 'driftPublished'>;
   events: Pick<EventPublisher, 'publish'>;
   catalog: Catalog;
   policy: Policy;
@@ -36,16 +32,6 @@ export class CorrelationPendingError extends Error {
   constructor(readonly eventId: string) {
     super(`CloudTrail event ${eventId}: its lease has not recorded the request id yet; retried later`);
     this.name = 'CorrelationPendingError';
-  }
-}
-
-/** Another delivery of the same record is publishing its drift event: this one comes back later. */
-export class DriftPublishPendingError extends Error {
-  constructor(readonly eventId: string) {
-    super(
-      `CloudTrail event ${eventId}: its drift event is being published by another delivery; retried later`,
-    );
-    this.name = 'DriftPublishPendingError';
   }
 }
 
@@ -136,22 +122,11 @@ export async function correlateRecord(deps: CorrelatorDeps, event: unknown): Pro
         ...verdict.finding,
         principal: { ...verdict.finding.principal, ...(userName ? { userName } : {}) },
       };
-      // Recorded first, marked published only once the event is on the bus: a publish that fails
-      // (or a record whose answer was lost) is sent by the redelivery of the CloudTrail record.
-      // One publisher at a time, so that two deliveries of one record do not both send it.
-      const recorded = await deps.ledger.recordDrift(verdict.key, { ...finding, published: false });
-      const claim = randomUUID();
-      const state = await deps.ledger.claimDriftPublish(verdict.key, claim);
-      if (state === 'busy') throw new DriftPublishPendingError(call.eventId);
-      if (state === 'claimed') {
-        try {
-          await deps.events.publish(DetailType.DriftDetected, finding);
-        } catch (err) {
-          await deps.ledger.settleDriftPublish(verdict.key, claim, false);
-          throw err;
-        }
-        await deps.ledger.settleDriftPublish(verdict.key, claim, true);
-        logger.warn('out-of-band assignment change', { finding, redelivered: !recorded });
+      if (await deps.ledger.recordDrift(verdict.key, finding)) {
+        await deps.events.publish(DetailType.DriftDetected, finding);
+        // Marked only once the event is out: a failed publish is retried with the record.
+        await deps.ledger.driftPublished(verdict.key);
+        logger.warn('out-of-band assignment change', { finding });
       }
       return { ...verdict, finding };
     }

@@ -38,7 +38,10 @@ export const writeLedger = async (deps: LedgerWriterDeps, event: EngineEvent): P
     logger.warn('event for a lease the ledger does not know', { detailType: event['detail-type'] });
     return;
   }
-  if (change.releaseTuple) await ledger.releaseDeleting(record.tuplePk, leaseId);
+  // The tuple's evidence follows the event, not whether this delivery applied it: a redelivery
+  // after a failure between the two writes still records it (both writes are idempotent).
+  if (change.created) await ledger.tuples.recordCreated(record.tuplePk, leaseId, change.created.requestId);
+  if (change.releaseTuple) await ledger.tuples.deleted(record.tuplePk, leaseId);
   if (change.extensionId && record.extension?.id === change.extensionId) {
     const at = new Date(event.detail.at).toISOString();
     record =

@@ -1,9 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createClients } from '../../adapters/clients.ts';
+import type { ReconcileReport } from '../../core/reconcile.ts';
 import { compose } from '../../service/compose.ts';
 import { deploymentFromEnv } from '../env.ts';
 import { reconcileOnTrigger } from './on-trigger.ts';
-import type { ReconcileReport } from './reconciler.ts';
 
 const { region, resources, policy } = deploymentFromEnv();
 const logger = new Logger({ serviceName: 'idc-lease-reconciler' });

@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { ReconcileReport } from './reconciler.ts';
+import type { ReconcileReport } from '../../core/reconcile.ts';
 import { parseTrigger } from './trigger.ts';
 
 export interface TriggeredRunDeps {

@@ -1,13 +1,8 @@
 import * as z from 'zod/mini';
 import { ValidationError } from '../../core/errors.ts';
 import '../../core/zod-locale.ts';
+import { API_TRIGGER } from '../../core/reconcile.ts';
 import { EXECUTION_ENDED_STATUSES } from '../../lib/rules.ts';
-
-/**
- * What the API sends when an admin asks for a run (`POST /admin/reconcile`). It is not an
- * EventBridge event, so it can never be confused with one a rule delivers.
- */
-export const API_TRIGGER = { trigger: 'api' } as const;
 
 /** Why the reconciler runs; an ended execution names the lease whose workflow can no longer revoke. */
 export type ReconcileTrigger =

@@ -88,7 +88,7 @@ export async function endSessions(deps: SessionEnderDeps, end: LeaseEnd): Promis
   if (end.kind === 'failed' && (end.stage ?? 'GRANT') === 'GRANT')
     return { ended: false, reason: 'never-granted' };
 
-  const tuple = await ledger.getTuple(lease.tuplePk);
+  const tuple = await ledger.tuples.get(lease.tuplePk);
   const assignments = await policies.assignments(lease.permissionSetArn, lease.accountId);
   const groupIds = assignments.some((a) => a.principalType === 'GROUP')
     ? await policies.groupIds(lease.principalId)

@@ -9,6 +9,15 @@ declare module 'vitest' {
   }
 }
 
+/** The workflow limits every integration test runs with (a test of a limit reads them from here). */
+export const INTEGRATION_LIMITS = {
+  creationPolls: 15,
+  deletionPolls: 15,
+  joinPolls: 20,
+  tuplePolls: 30,
+  listPages: 100,
+} as const;
+
 let runtime: LocalRuntime | undefined;
 
 /** One local runtime for all integration tests; each test uses its own users, so tuples never collide. */
@@ -20,6 +29,8 @@ export async function setup(project: TestProject) {
     logLevel: 'ERROR',
     // Tests watch a lease's "ending soon" message within seconds, not the deployed minute.
     endingSoonSweepSeconds: 1,
+    // Tests watch a stuck creation or deletion give up within a minute, not the deployed three.
+    workflowLimits: INTEGRATION_LIMITS,
   });
   project.provide('apiUrl', runtime.url);
   project.provide('info', runtime.info);

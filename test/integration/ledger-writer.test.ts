@@ -60,13 +60,13 @@ describe.concurrent('the ledger writer under redelivery', () => {
     await waitForStatus(user, lease.id, 'ENDED');
     await waitUntil(
       'the deleting mark cleared',
-      async () => (await ledger().getTuple(tuplePk))?.deleting === undefined,
+      async () => (await ledger().tuples.get(tuplePk))?.deleting === undefined,
       30_000,
     );
 
     // Assess
     expect(await fired(rule)).toBe(2);
-    expect((await ledger().getTuple(tuplePk))?.holders ?? new Set()).toEqual(new Set());
+    expect((await ledger().tuples.get(tuplePk))?.holders ?? new Set()).toEqual(new Set());
   });
 
   it('keeps the newest hold token when a retried hold’s first event arrives last', async () => {

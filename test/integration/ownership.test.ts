@@ -29,11 +29,12 @@ describe.concurrent('assignments the lease did not create', () => {
     // Prepare
     const user = 't17';
     const tuple = { accountId: '111111111111', permissionSet: 'PowerUser' } as const;
-    const first = await requestLease(user, { ...tuple, duration: 'PT3S' });
+    // Long enough that the second lease joins before the first ends, on a loaded machine too.
+    const first = await requestLease(user, { ...tuple, duration: 'PT10S' });
     const firstActive = await waitForStatus(user, first.id, 'ACTIVE');
 
     // Act
-    const second = await requestLease(user, { ...tuple, duration: 'PT12S' });
+    const second = await requestLease(user, { ...tuple, duration: 'PT20S' });
     const secondActive = await waitForStatus(user, second.id, 'ACTIVE');
     const firstEnded = await waitForStatus(user, first.id, 'ENDED');
     const assignedAfterFirst = await isAssigned(user, tuple.accountId, tuple.permissionSet);

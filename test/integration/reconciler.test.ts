@@ -1,7 +1,7 @@
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { CreateAccountAssignmentCommand } from '@aws-sdk/client-sso-admin';
 import { describe, expect, it } from 'vitest';
-import type { ReconcileReport } from '../../lambdas/reconciler/reconciler.ts';
+import type { ReconcileReport } from '../../core/reconcile.ts';
 import {
   call,
   executionArn,

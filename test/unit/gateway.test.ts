@@ -59,7 +59,7 @@ describe('handleGatewayEvent', () => {
     // The real router behind the recorder: with no caller it refuses before touching the context.
     const api: ApiDeps = {
       ctx: {} as ServiceContext,
-      reconcile: async () => ({ checkedAssignments: 0, removed: [], outOfBand: [] }),
+      reconcile: async () => ({ checkedAssignments: 0, removed: [], outOfBand: [], failed: [] }),
     };
     deps.route = async (req) => {
       seen.push(req);

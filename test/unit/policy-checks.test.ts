@@ -116,3 +116,38 @@ describe('loadPolicy: semantic problems', () => {
     ]);
   });
 });
+
+describe('loadPolicy: a lease must fit in one workflow execution', () => {
+  it('refuses a maxDuration that, after the furthest start, outlives the execution, naming it', () => {
+    // Prepare: a start up to 90 days ahead plus 280 days is more than 364 − 7 days.
+    const input = contractExample();
+    input.rules[0] = { ...devReadonly, maxDuration: 'P280D' };
+
+    // Assess
+    expect(problemsOf(input)).toEqual([
+      expect.stringMatching(/^rules\[0\]\.maxDuration: a lease could live P370D .*more than the P357D/),
+    ]);
+  });
+
+  it('counts the approval timeout, and names it when it is the larger part', () => {
+    const input = contractExample();
+    input.rules[1] = {
+      ...prodAdmin,
+      maxDuration: 'PT2H',
+      approval: { ...(prodAdmin.approval as object), timeout: 'P300D' },
+    } as typeof prodAdmin;
+    expect(problemsOf(input)).toEqual([expect.stringMatching(/^rules\[1\]\.approval\.timeout: /)]);
+  });
+
+  it('accepts the longest life that still fits', () => {
+    const input = contractExample();
+    input.rules[0] = { ...devReadonly, maxDuration: 'P267D' };
+    expect(problemsOf(input)).toEqual([]);
+  });
+
+  it('is measured against the timeout the workflow really has', async () => {
+    const { EXECUTION_TIMEOUT_SECONDS } = await import('../../core/workflow-limits.ts');
+    const { readLeaseDefinition } = await import('../../statemachines/definition.ts');
+    expect(JSON.parse(readLeaseDefinition()).TimeoutSeconds).toBe(EXECUTION_TIMEOUT_SECONDS);
+  });
+});

@@ -40,6 +40,7 @@ const report = {
     },
   ],
   outOfBand: [],
+  failed: [],
 };
 
 describe('ReconcilerFunction', () => {

@@ -1,9 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../../core/errors.ts';
+import type { ReconcileReport } from '../../core/reconcile.ts';
+import { API_TRIGGER } from '../../core/reconcile.ts';
 import { reconcileOnTrigger } from '../../lambdas/reconciler/on-trigger.ts';
-import type { ReconcileReport } from '../../lambdas/reconciler/reconciler.ts';
-import { API_TRIGGER, parseTrigger } from '../../lambdas/reconciler/trigger.ts';
+import { parseTrigger } from '../../lambdas/reconciler/trigger.ts';
 
 const STATE_MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:idc-lease';
 const EXECUTION = 'arn:aws:states:eu-west-1:123456789012:execution:idc-lease:lease-42';
@@ -112,7 +113,7 @@ describe('parseTrigger', () => {
 });
 
 describe('reconcileOnTrigger', () => {
-  const report: ReconcileReport = { checkedAssignments: 3, removed: [], outOfBand: [] };
+  const report: ReconcileReport = { checkedAssignments: 3, removed: [], outOfBand: [], failed: [] };
   const stubLogger = () => {
     const calls: string[] = [];
     const logger = {

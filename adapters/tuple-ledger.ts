@@ -1,0 +1,135 @@
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TUPLE_SK } from '../core/ledger-keys.ts';
+
+/**
+ * The tool's knowledge of one (principal, account, permission set): who holds it, and the
+ * evidence of whether the tool created its assignment (`core/ownership.ts`). The workflow writes
+ * the holds (Acquire, Join, AcquireStanding, Release*) in the ASL; everything else writes here.
+ */
+export interface TupleRecord {
+  pk: string;
+  holders?: Set<string>;
+  standing?: boolean;
+  deleting?: string;
+  deletingAt?: string;
+  guard?: boolean;
+  creator?: string;
+  creatorAt?: string;
+  createdBy?: string;
+  createdRequestId?: string;
+  principalId?: string;
+  accountId?: string;
+  permissionSetArn?: string;
+}
+
+/** Everything the evidence consists of: cleared together once it no longer describes an assignment. */
+const EVIDENCE = 'creator, creatorAt, createdBy, createdRequestId';
+
+const isConditionFailure = (err: unknown): boolean =>
+  (err as { name?: string }).name === 'ConditionalCheckFailedException';
+
+export class TupleLedger {
+  constructor(
+    private readonly ddb: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  async get(pk: string): Promise<TupleRecord | undefined> {
+    const out = await this.ddb.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk, sk: TUPLE_SK }, ConsistentRead: true }),
+    );
+    return out.Item as TupleRecord | undefined;
+  }
+
+  /** One conditional update of the tuple item; false when the condition did not hold (nothing changed). */
+  private async update(
+    pk: string,
+    expression: string,
+    condition: string,
+    values: Record<string, unknown>,
+  ): Promise<boolean> {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk, sk: TUPLE_SK },
+          UpdateExpression: expression,
+          ConditionExpression: condition,
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Evidence that the tool created the assignment: the creator's create was reported SUCCEEDED.
+   * Only for the creator the tuple names now, so a late event of an earlier lease claims nothing.
+   */
+  recordCreated(pk: string, leaseId: string, requestId: string | undefined): Promise<boolean> {
+    return this.update(
+      pk,
+      requestId ? 'SET createdBy = :id, createdRequestId = :rid' : 'SET createdBy = :id',
+      'creator = :id',
+      { ':id': leaseId, ...(requestId ? { ':rid': requestId } : {}) },
+    );
+  }
+
+  /**
+   * The deleter (a lease, or a reconciler run) finished: the tool's assignment is gone, and with it
+   * the evidence that made it the tool's. Only while the tuple still names this deleter.
+   */
+  deleted(pk: string, deleter: string): Promise<boolean> {
+    return this.update(pk, `REMOVE deleting, deletingAt, ${EVIDENCE}`, 'deleting = :id', { ':id': deleter });
+  }
+
+  /** Drops leases that can no longer release the tuple themselves (their execution is over). */
+  async dropHolders(pk: string, leaseIds: readonly string[]): Promise<void> {
+    if (leaseIds.length === 0) return;
+    await this.ddb.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk, sk: TUPLE_SK },
+        UpdateExpression: 'DELETE holders :ids',
+        ExpressionAttributeValues: { ':ids': new Set(leaseIds) },
+      }),
+    );
+  }
+
+  /**
+   * Clears a stale deletion mark and evidence that describes no assignment, while nobody holds the
+   * tuple and it still reads as the reconciler judged it (same deleter, same creator).
+   */
+  forget(pk: string, seen: Pick<TupleRecord, 'deleting' | 'creator' | 'createdBy'>): Promise<boolean> {
+    const values: Record<string, unknown> = {};
+    const conditions = ['attribute_not_exists(holders)'];
+    for (const [name, value] of Object.entries(seen) as [string, string | undefined][]) {
+      if (value === undefined) conditions.push(`attribute_not_exists(${name})`);
+      else {
+        values[`:${name}`] = value;
+        conditions.push(`${name} = :${name}`);
+      }
+    }
+    return this.update(pk, `REMOVE deleting, deletingAt, ${EVIDENCE}`, conditions.join(' AND '), values);
+  }
+
+  /**
+   * The reconciler takes over deletion of an owned assignment nobody holds: the same mark the
+   * workflow's ReleaseLast sets, so no lease joins an assignment that is about to disappear.
+   */
+  claimForDeletion(pk: string, by: string, at: string, staleDeleter?: string): Promise<boolean> {
+    return this.update(
+      pk,
+      'REMOVE standing SET deleting = :by, deletingAt = :at',
+      staleDeleter
+        ? 'attribute_not_exists(holders) AND deleting = :stale'
+        : 'attribute_not_exists(holders) AND attribute_not_exists(deleting) AND (attribute_not_exists(standing) OR standing = :false)',
+      staleDeleter
+        ? { ':by': by, ':at': at, ':stale': staleDeleter }
+        : { ':by': by, ':at': at, ':false': false },
+    );
+  }
+}
