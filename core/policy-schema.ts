@@ -73,8 +73,8 @@ export const ApprovalSchema = z.union(
  * keeps a lease's execution far from Step Functions' 25,000-event history limit.
  */
 export const DEFAULT_MAX_EXTENSIONS = 10;
-/** The most a rule may allow: even with every PutEvents retried, a few thousand history events. */
-export const MAX_EXTENSIONS_LIMIT = 100;
+/** The most a rule may allow: each costs about 30 history events at worst (every retry taken), so 50 keep a lease well under the workflow's history budget (statemachines/history-budget.ts). */
+export const MAX_EXTENSIONS_LIMIT = 50;
 
 export const RuleSchema = z.strictObject({
   id: RuleId,
