@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-identitystore';
 import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { createClients } from '../../adapters/clients.ts';
+import { Engine } from '../../adapters/engine.ts';
 import { Ledger } from '../../adapters/ledger.ts';
 import type { Lease, LeaseRecord } from '../../core/lease.ts';
 import type { Policy } from '../../core/policy.ts';
@@ -24,6 +25,13 @@ export const OPS_QUORUM = { accountId: '666666666666', permissionSet: 'PowerUser
 const aws = () => createClients({ region: info().region, endpoint: info().awsEndpoint });
 
 export const ledger = () => new Ledger(aws().ddb, info().tableName);
+
+/** What the ledger writer function runs with, for a test that hands it an event itself. */
+export const writerDeps = () => ({
+  ledger: ledger(),
+  engine: new Engine(aws().sfn, info().stateMachineArn),
+  logger: new Logger({ serviceName: 'it-ledger-writer', logLevel: 'ERROR' }),
+});
 
 /** The lease record as stored, internal fields included (token, reservation, start claim). */
 export const leaseRecord = async (id: string): Promise<LeaseRecord> => {
