@@ -11,6 +11,7 @@ import { ValidationError } from '../core/errors.ts';
 import type { LeaseRecord } from '../core/lease.ts';
 import { FINISHED_RANK } from '../core/lease-token.ts';
 import { leaseKey, TUPLE_SK } from '../core/ledger-keys.ts';
+import { DriftLedger } from './drift-ledger.ts';
 import { type ChainAppend, type LeaseUpdate, leaseUpdateExpression } from './lease-update.ts';
 import { TupleLedger } from './tuple-ledger.ts';
 
@@ -63,12 +64,15 @@ const jitter = () => new Promise((resolve) => setTimeout(resolve, 5 + Math.rando
 export class Ledger {
   /** The tuple items: holds and the evidence of who created an assignment. */
   readonly tuples: TupleLedger;
+  /** The drift findings of the reconciler and the correlator, and whether each was announced. */
+  readonly drift: DriftLedger;
 
   constructor(
     private readonly ddb: DynamoDBDocumentClient,
     readonly tableName: string,
   ) {
     this.tuples = new TupleLedger(ddb, tableName);
+    this.drift = new DriftLedger(ddb, tableName);
   }
 
   async getLease(id: string): Promise<LeaseRecord | undefined> {
@@ -300,50 +304,5 @@ export class Ledger {
       start = out.LastEvaluatedKey;
     } while (start);
     return items;
-  }
-
-  /**
-   * Records a drift finding once per key. True while its event is still to be published: a new
-   * finding, or one recorded by an earlier try whose publish failed (`driftPublished` marks it
-   * done, after the event is out).
-   */
-  async recordDrift(key: string, finding: Record<string, unknown>): Promise<boolean> {
-    try {
-      await this.ddb.send(
-        new PutCommand({
-          TableName: this.tableName,
-          // `kind` is the item type in this table; the finding's own kind is kept as findingKind.
-          Item: {
-            ...finding,
-            findingKind: finding.kind,
-            pk: `DRIFT#${key}`,
-            sk: 'FINDING',
-            kind: 'drift',
-            published: false,
-          },
-          // A finding whose publish failed is written again (same content) and published again.
-          ConditionExpression: 'attribute_not_exists(pk) OR published = :false',
-          ExpressionAttributeValues: { ':false': false },
-        }),
-      );
-      return true;
-    } catch (err) {
-      // Already published (or recorded before publishing was tracked, which means published).
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
-  }
-
-  /** The finding's event is out: later sightings of the same drift publish nothing. */
-  async driftPublished(key: string): Promise<void> {
-    await this.ddb.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: `DRIFT#${key}`, sk: 'FINDING' },
-        UpdateExpression: 'SET published = :true',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':true': true },
-      }),
-    );
   }
 }

@@ -160,13 +160,27 @@ export async function driftFindings(
     kind: string;
     findingKind: DriftFinding['kind'];
     published?: boolean;
+    /** A publisher's claim on the finding's event (the correlator's); not part of the finding. */
+    publishClaim?: string;
+    publishClaimAt?: number;
   };
   const items = await ctx.ledger.scanKind<Stored>('drift');
   return items
     .filter((f) => (!from || f.at >= from) && (!to || f.at <= to))
     .sort((a, b) => b.at.localeCompare(a.at))
-    .map(({ pk: _pk, sk: _sk, kind: _item, findingKind, published: _published, ...finding }) => ({
-      ...finding,
-      kind: findingKind,
-    }));
+    .map(
+      ({
+        pk: _pk,
+        sk: _sk,
+        kind: _item,
+        findingKind,
+        published: _p,
+        publishClaim: _c,
+        publishClaimAt: _a,
+        ...f
+      }) => ({
+        ...f,
+        kind: findingKind,
+      }),
+    );
 }
