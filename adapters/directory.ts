@@ -1,11 +1,16 @@
 import {
   DescribeGroupCommand,
+  DescribeUserCommand,
   GetUserIdCommand,
   type IdentitystoreClient,
   paginateListGroupMembershipsForMember,
 } from '@aws-sdk/client-identitystore';
-import { UnauthorizedError } from '../core/errors.ts';
+import { ForbiddenError, UnauthorizedError } from '../core/errors.ts';
 
+/**
+ * A caller as the Identity Store knows it: `userId` is the identity (stable, unique); `userName`
+ * is the store's own spelling of the name, never the string the request carried.
+ */
 export interface Caller {
   userName: string;
   userId: string;
@@ -13,9 +18,12 @@ export interface Caller {
 }
 
 /**
- * Resolves an Identity Store userName to the user and the names of the user's groups. Group
- * names are cached (they rarely change); memberships are not, so an approver removed from a
- * group loses the right at once.
+ * Resolves an Identity Store userName to the user and the names of the user's groups. The name
+ * is looked up (GetUserId), then the user it found is read back (DescribeUser), and from then on
+ * its canonical `userName` and `userId` are used: a name the store matches case-insensitively
+ * (AWS does) becomes the store's spelling, so one user never appears as two callers. Group names
+ * are cached (they rarely change); memberships are not, so an approver removed from a group loses
+ * the right at once.
  */
 export class Directory {
   private readonly groupNames = new Map<string, string>();
@@ -41,6 +49,12 @@ export class Directory {
       }
       throw err;
     }
+    const canonical = await this.canonicalName(userId);
+    if (!canonical) throw new UnauthorizedError(`no Identity Center user named ${userName}`);
+    // GetUserId matched on userName; a user whose name differs beyond case was not the one asked for.
+    if (canonical.toLowerCase() !== userName.toLowerCase()) {
+      throw new ForbiddenError(`the Identity Store does not resolve ${userName} to exactly one user`);
+    }
     const groups: string[] = [];
     const pages = paginateListGroupMembershipsForMember(
       { client: this.client },
@@ -50,7 +64,20 @@ export class Directory {
       for (const m of page.GroupMemberships ?? [])
         if (m.GroupId) groups.push(await this.groupName(m.GroupId));
     }
-    return { userName, userId, groups };
+    return { userName: canonical, userId, groups };
+  }
+
+  private async canonicalName(userId: string): Promise<string | undefined> {
+    try {
+      const out = await this.client.send(
+        new DescribeUserCommand({ IdentityStoreId: this.identityStoreId, UserId: userId }),
+      );
+      return out.UserName;
+    } catch (err) {
+      // Deleted between the two calls: no such user any more.
+      if ((err as { name?: string }).name === 'ResourceNotFoundException') return undefined;
+      throw err;
+    }
   }
 
   private async groupName(groupId: string): Promise<string> {

@@ -19,13 +19,23 @@ export type { LeaseUpdate } from './lease-update.ts';
 export type { TupleRecord } from './tuple-ledger.ts';
 
 /** Key attributes of the ledger table (all strings); the stack and the local runtime create it from these. */
-export const LEDGER_KEYS = { partition: 'pk', sort: 'sk', indexSort: 'requestedAt' } as const;
+export const LEDGER_KEYS = { partition: 'pk', sort: 'sk' } as const;
 
-/** Secondary indexes of the ledger table, each sorted by `LEDGER_KEYS.indexSort`; the stack deploys the same. */
+/**
+ * Secondary indexes of the ledger table (string keys, all attributes projected); the stack and the
+ * local runtime create the same. Lists page through them newest first (`adapters/ledger-pages.ts`):
+ * a requester's leases, the leases in one status, every lease by request time (`kind` is `lease`
+ * on leases only; tuples and tokens have no `requestedAt`, so they stay out), and drift findings by
+ * time (`kind` = `drift`, sorted by `at`).
+ */
 export const LEDGER_INDEXES = [
-  { name: 'byRequester', partition: 'requesterId' },
-  { name: 'byStatus', partition: 'status' },
+  { name: 'byRequester', partition: 'requesterId', sort: 'requestedAt' },
+  { name: 'byStatus', partition: 'status', sort: 'requestedAt' },
+  { name: 'byKind', partition: 'kind', sort: 'requestedAt' },
+  { name: 'byKindAt', partition: 'kind', sort: 'at' },
 ] as const;
+
+export type LedgerIndexName = (typeof LEDGER_INDEXES)[number]['name'];
 
 export interface Page<T> {
   items: T[];
@@ -231,9 +241,12 @@ export class Ledger {
     });
   }
 
-  /** Leases by requester or by status, newest first, one page at a time. */
+  /**
+   * Leases by requester or by status, newest first, one page at a time, for the functions' own
+   * loops (its token never leaves the process; API lists page with `LedgerPages`).
+   */
   async queryLeases(
-    index: (typeof LEDGER_INDEXES)[number]['name'],
+    index: 'byRequester' | 'byStatus',
     value: string,
     limit: number,
     nextToken?: string,

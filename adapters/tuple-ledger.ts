@@ -15,6 +15,7 @@ export interface TupleRecord {
   guard?: boolean;
   creator?: string;
   creatorAt?: string;
+  creators?: Set<string>;
   createdBy?: string;
   createdRequestId?: string;
   principalId?: string;
@@ -23,7 +24,7 @@ export interface TupleRecord {
 }
 
 /** Everything the evidence consists of: cleared together once it no longer describes an assignment. */
-const EVIDENCE = 'creator, creatorAt, createdBy, createdRequestId';
+const EVIDENCE = 'creator, creatorAt, creators, createdBy, createdRequestId';
 
 const isConditionFailure = (err: unknown): boolean =>
   (err as { name?: string }).name === 'ConditionalCheckFailedException';

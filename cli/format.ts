@@ -1,3 +1,5 @@
+import { printable, safeJson } from '../core/text.ts';
+
 /** Human output: aligned tables for lists, `key: value` lines for one object. */
 
 export interface LeaseView {
@@ -37,8 +39,9 @@ export interface RuleView {
   approvalRequired?: boolean;
 }
 
-/** Columns padded to their widest cell; the last column is not padded. */
-export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+/** Columns padded to their widest cell; the last column is not padded. Cells are made printable. */
+export function table(headers: readonly string[], unsafeRows: readonly (readonly string[])[]): string {
+  const rows = unsafeRows.map((r) => r.map(printable));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells
@@ -50,7 +53,9 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
 
 /** `key: value` lines with the values aligned; undefined values are left out. */
 export function keyValues(pairs: readonly [string, string | undefined][]): string {
-  const present = pairs.filter((p): p is [string, string] => p[1] !== undefined && p[1] !== '');
+  const present = pairs
+    .filter((p): p is [string, string] => p[1] !== undefined && p[1] !== '')
+    .map(([k, v]): [string, string] => [k, printable(v)]);
   const width = Math.max(0, ...present.map(([k]) => k.length + 1));
   return present.map(([k, v]) => `${`${k}:`.padEnd(width)} ${v}`).join('\n');
 }
@@ -150,4 +155,5 @@ export function eligibilityTable(rules: readonly RuleView[]): string {
   );
 }
 
-export const json = (value: unknown): string => JSON.stringify(value, null, 2);
+/** JSON as the CLI prints it: C1 controls, line separators and bidi overrides escaped too. */
+export const json = (value: unknown, indent = 2): string => safeJson(JSON.stringify(value, null, indent));

@@ -1,3 +1,4 @@
+import { printable, printableLines } from '../core/text.ts';
 import { type CommandName, type Globals, parseCommandLine, UsageError, usage } from './args.ts';
 import { ApiClient, ApiError, type ApiReply } from './client.ts';
 import { EXIT, exitCodeFor, isCredentialsError } from './exit-codes.ts';
@@ -140,7 +141,7 @@ async function execute(
         await client.json('POST', `${path}/extend`, { body: { duration: str(flags, 'duration') } }),
       );
     case 'approvals':
-      return leases(await client.json('GET', '/approvals'));
+      return leases(parseJsonPages(await client.pages('/approvals')));
     case 'audit': {
       if (action === 'verify')
         return verification(await client.json<Verification>('GET', '/audit/verify'), table);
@@ -153,12 +154,15 @@ async function execute(
         to: str(flags, 'to'),
         format,
       });
-      // CSV and JSON Lines are already the export the user asked for: printed as they come.
-      if (format === 'csv') return joinCsvPages(replies.map((r) => r.text)).replace(/\n$/, '');
+      // CSV and JSON Lines are the export the user asked for: printed as they come, but nothing
+      // in them may act on a terminal (JSON Lines stays valid JSON: only C1/bidi can be raw).
+      if (format === 'csv')
+        return printableLines(joinCsvPages(replies.map((r) => r.text)).replace(/\n$/, ''));
       if (format === 'jsonl')
         return replies
-          .map((r) => r.text.replace(/\n$/, ''))
+          .flatMap((r) => r.text.split('\n'))
           .filter(Boolean)
+          .map((line) => json(JSON.parse(line), 0))
           .join('\n');
       return leases(parseJsonPages(replies));
     }
@@ -199,7 +203,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
+/** What went wrong, on one printable line: an API message may quote what a user typed. */
 export function errorMessage(err: unknown, globals?: Pick<Globals, 'profile'>): string {
+  return printable(describeError(err, globals));
+}
+
+function describeError(err: unknown, globals?: Pick<Globals, 'profile'>): string {
   if (err instanceof ApiError) return `error: ${err.message}`;
   if (isCredentialsError(err)) {
     const login = globals?.profile ? `aws sso login --profile ${globals.profile}` : 'aws sso login';

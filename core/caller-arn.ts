@@ -1,13 +1,37 @@
 import { ForbiddenError, UnauthorizedError } from './errors.ts';
 
 /**
- * The only callers the deployed API accepts: an STS session of an Identity Center permission-set
- * role, `arn:<partition>:sts::<account>:assumed-role/AWSReservedSSO_<PermissionSet>_<hex>/<session>`.
- * Identity Center names the session after the user's Identity Store `userName`.
- * Session names are at most 64 characters of `[\w+=,.@-]`; permission set names at most 32.
+ * What the handler can read from the caller's ARN once API Gateway has verified the signature.
+ *
+ * This is not where a caller is proven to be an Identity Center session: an assumed-role ARN
+ * carries no role path, so a role anyone creates and names `AWSReservedSSO_…` produces the same
+ * ARN. The resource policy proves it (`aws:PrincipalArn` under Identity Center's reserved path and
+ * an `identitystore:userId` in the session, `lib/lease-api.ts`). This function only refuses what
+ * Identity Center never issues and splits what it does issue into its parts, for the checks the
+ * handler adds: the permission set must be one of the instance, the session name one user.
+ */
+export interface IdentityCenterSession {
+  accountId: string;
+  /** The permission set's name, from `AWSReservedSSO_<name>_<16 hex>`. */
+  permissionSet: string;
+  /** Identity Center names the session after the user's Identity Store `userName`. */
+  sessionName: string;
+}
+
+/**
+ * Session names STS issues: 2–64 characters of `[A-Za-z0-9_+=,.@-]` (ASCII only). Anything else
+ * (spaces, control characters, slashes, look-alike Unicode letters) never comes from Identity
+ * Center, so it is refused before any lookup.
+ */
+const SESSION_NAME = /^[A-Za-z0-9_+=,.@-]{2,64}$/;
+
+/**
+ * `arn:<partition>:sts::<account>:assumed-role/AWSReservedSSO_<PermissionSet>_<hex>/<session>`.
+ * Permission set names are at most 32 characters of `[\w+=,.@-]` and may contain `_`; Identity
+ * Center's suffix is 16 lowercase hex digits.
  */
 const SSO_SESSION =
-  /^arn:(?:aws|aws-us-gov|aws-cn):sts::\d{12}:assumed-role\/AWSReservedSSO_[\w+=,.@-]{1,32}_[0-9a-f]+\/([\w+=,.@-]{1,64})$/;
+  /^arn:(?:aws|aws-us-gov|aws-cn):sts::(\d{12}):assumed-role\/AWSReservedSSO_([A-Za-z0-9_+=,.@-]{1,32})_[0-9a-f]{16}\/([^/]*)$/;
 
 const GENERIC = /^arn:([^:]+):([^:]+):([^:]*):([^:]*):(.*)$/;
 
@@ -31,15 +55,25 @@ const describe = (arn: string): string => {
   return `a ${service} principal`;
 };
 
+/** The session name, if STS could have issued it; otherwise 403 (never looked up). */
+export function checkSessionName(name: string): string {
+  if (!SESSION_NAME.test(name)) {
+    throw new ForbiddenError(
+      'caller is not an Identity Center session: the session name is not a userName Identity Center issues',
+    );
+  }
+  return name;
+}
+
 /**
- * The Identity Store `userName` of the caller, taken from the session name of its ARN.
- * An empty ARN is 401 (no identity at all); any other principal is 403.
+ * The parts of an Identity Center session ARN. An empty ARN is 401 (no identity at all); any
+ * other principal, or a session name STS would not issue, is 403.
  */
-export function sessionNameFromCallerArn(arn: string | undefined | null): string {
+export function identityCenterSession(arn: string | undefined | null): IdentityCenterSession {
   if (typeof arn !== 'string' || arn.trim() === '') throw new UnauthorizedError();
   const m = SSO_SESSION.exec(arn);
-  if (!m?.[1]) {
+  if (!m?.[1] || !m[2] || m[3] === undefined) {
     throw new ForbiddenError(`caller is not an Identity Center session (AWSReservedSSO_*): ${describe(arn)}`);
   }
-  return m[1];
+  return { accountId: m[1], permissionSet: m[2], sessionName: checkSessionName(m[3]) };
 }

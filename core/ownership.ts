@@ -4,8 +4,10 @@
  * failed lease once made an administrator's later, direct assignment look like the tool's.
  *
  * The evidence, on the tuple's ledger item:
- * - `creator`: the lease that took the tuple to create the assignment (the workflow's Acquire), so
- *   a create the tool *asked for* can always be looked up, even when its answer was lost;
+ * - `creator`: the lease that took the tuple to create the assignment (the workflow's Acquire), and
+ *   `creators`, every such lease since the tuple was last clean, so a create the tool *asked for*
+ *   can always be looked up — even when its answer was lost, or it completed after a later lease
+ *   had taken the tuple;
  * - `createdBy`: that create was reported SUCCEEDED (recorded by the ledger writer from the
  *   lease's activation, or by the reconciler once it has looked it up);
  * - `standing`: the user already had the assignment when a lease first held it.
@@ -17,13 +19,15 @@
 export interface OwnershipEvidence {
   readonly standing?: boolean;
   readonly creator?: string;
+  readonly creators?: readonly string[];
   readonly createdBy?: string;
 }
 
 /**
- * What Identity Center says of the creator's create when nothing was recorded: by its request id
- * when the lease knows it, else from the creation requests for the tuple made while the creator
- * lived (Identity Center's creation-status list, or CloudTrail). `NONE`: no such request exists.
+ * What Identity Center says of the creators' creates when nothing was recorded: by request id when
+ * a lease knows its own, else from the creation requests for the tuple made while that creator
+ * lived (Identity Center's creation-status list, or CloudTrail). SUCCEEDED when any of them did;
+ * `NONE`: no such request exists.
  */
 export type CreationReport = 'SUCCEEDED' | 'FAILED' | 'IN_PROGRESS' | 'NONE';
 
@@ -37,14 +41,16 @@ export type Ownership = 'OWNED' | 'NOT_OWNED' | 'UNDETERMINED';
 export function ownership(evidence: OwnershipEvidence, report?: CreationReport): Ownership {
   if (evidence.standing === true) return 'NOT_OWNED';
   if (evidence.createdBy) return 'OWNED';
-  if (!evidence.creator) return 'NOT_OWNED';
+  if (!evidence.creator && !evidence.creators?.length) return 'NOT_OWNED';
   if (report === 'SUCCEEDED') return 'OWNED';
   if (report === 'FAILED' || report === 'NONE') return 'NOT_OWNED';
   return 'UNDETERMINED';
 }
 
 export const needsCreationReport = (evidence: OwnershipEvidence): boolean =>
-  evidence.standing !== true && !evidence.createdBy && evidence.creator !== undefined;
+  evidence.standing !== true &&
+  !evidence.createdBy &&
+  (evidence.creator !== undefined || (evidence.creators?.length ?? 0) > 0);
 
 /**
  * The workflow's release follows the same rule with what an execution can see: the tuple's

@@ -101,6 +101,21 @@ export const leasesOutlivingTheirExecution: PolicyCheck = (policy) =>
     );
   });
 
+/**
+ * The account idc-lease runs in holds the ledger, the task tokens and the workflow: a lease there
+ * reaches every account. A rule that names it is refused (synth knows the account; an OU's members
+ * it cannot see, so those are refused at request time, `protectAccount` in `core/policy.ts`).
+ */
+export const rulesNamingOwnAccount = (policy: Policy, ownAccountId: string): string[] =>
+  forEachRule(policy, (rule, i) =>
+    rule.accounts.includes(ownAccountId)
+      ? at(
+          i,
+          `accounts: rule "${rule.id}" names ${ownAccountId}, the account idc-lease is deployed to, which is never leased`,
+        )
+      : undefined,
+  );
+
 export const POLICY_CHECKS: readonly PolicyCheck[] = [
   duplicateRuleIds,
   rulesWithoutPrincipals,

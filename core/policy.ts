@@ -75,6 +75,26 @@ export function isProtected(policy: Policy, target: { accountId: string; permiss
   );
 }
 
+/**
+ * The policy as a deployment enforces it: the account idc-lease itself runs in is protected
+ * whether or not the file lists it. Requests for it are refused (403) even when a rule's OU
+ * contains it, and eligibility never lists it.
+ */
+export function protectAccount(policy: Policy, accountId: string): Policy {
+  if (policy.protected.accounts.includes(accountId)) return policy;
+  return {
+    ...policy,
+    protected: { ...policy.protected, accounts: [...policy.protected.accounts, accountId] },
+  };
+}
+
+/** `arn:<partition>:<service>:<region>:<account>:…` → the account; throws on anything else. */
+export function accountOfArn(arn: string): string {
+  const account = arn.split(':')[4];
+  if (!account || !/^\d{12}$/.test(account)) throw new RangeError(`no account id in ARN ${arn}`);
+  return account;
+}
+
 const maxSeconds = (rule: Rule): number => parseDuration(rule.maxDuration, 'maxDuration');
 
 /**

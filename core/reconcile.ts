@@ -16,7 +16,7 @@ export interface TupleFacts {
   alive(leaseId: string): boolean;
   /** The deleter's deletion is known to have SUCCEEDED (its execution ended cleanly, or Identity Center says so). */
   readonly deletionDone: boolean;
-  /** The creator's create, when the evidence needs it (`needsCreationReport`). */
+  /** The creators' creates, when the evidence needs them (`needsCreationReport`). */
   readonly creation?: CreationReport;
 }
 
@@ -40,7 +40,8 @@ export const liveActor = (
   alive: (id: string) => boolean,
 ) => tuple.holders.some(alive) || (tuple.deleting !== undefined && alive(tuple.deleting));
 
-const hasEvidence = (e: OwnershipEvidence) => e.creator !== undefined || e.createdBy !== undefined;
+const hasEvidence = (e: OwnershipEvidence) =>
+  e.creator !== undefined || e.createdBy !== undefined || (e.creators?.length ?? 0) > 0;
 
 /**
  * Decides one tuple. Never removes what the tool does not own (`core/ownership.ts`); never acts

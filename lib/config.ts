@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { parseDuration } from '../core/duration.ts';
 import { checkNotifierSettings, NotifierSettingsShape } from '../core/notifier-settings.ts';
 import { loadPolicy, managedPermissionSets, type Policy, PolicyError } from '../core/policy.ts';
+import { rulesNamingOwnAccount } from '../core/policy-checks.ts';
 import { formatIssues } from '../core/policy-schema.ts';
 
 /** The `cdk.json` context key that holds the deployment configuration. */
@@ -46,6 +47,12 @@ export const DeploymentConfigSchema = z.strictObject({
     .string()
     .regex(INSTANCE_ARN, 'must be an Identity Center instance ARN (arn:aws:sso:::instance/ssoins-…)'),
   identityStoreId: z.string().regex(IDENTITY_STORE_ID, 'must be an identity store id (d-0123456789)'),
+  /**
+   * The account the stack deploys into (Identity Center's delegated administrator). It holds the
+   * ledger, the task tokens and the workflow, so a lease on it would be a lease on every account:
+   * it is always protected, no rule may name it, and the template refuses to deploy elsewhere.
+   */
+  accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'),
   /** Identity Center cannot assign into it from a delegated administrator: the policy must protect it. */
   managementAccountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'),
   /** Only principals of this organization may call the API (the REST API's resource policy). */
@@ -155,8 +162,9 @@ export interface ConfigSources {
 
 /**
  * Context first, then `IDC_LEASE_*` environment variables over it, then the cross-checks zod
- * cannot express alone: the policy must load, protect the management account, and every
- * permission set it names must have an ARN on the configured instance.
+ * cannot express alone: the policy must load, protect the management account, name the stack's
+ * own account in no rule, and every permission set it names must have an ARN on the configured
+ * instance.
  */
 export function readDeploymentConfig({ context, env, baseDir }: ConfigSources): DeploymentConfig {
   const merged: Record<string, unknown> = { ...(typeof context === 'object' && context ? context : {}) };
@@ -202,6 +210,9 @@ function crossCheck(config: z.infer<typeof DeploymentConfigSchema>, policy: Poli
         '(a delegated administrator cannot assign into the management account)',
     );
   }
+  problems.push(
+    ...rulesNamingOwnAccount(policy, config.accountId).map((p) => `policyFile: ${p} (accountId)`),
+  );
   const instanceId = config.instanceArn.split('/')[1];
   for (const name of managedPermissionSets(policy)) {
     const arn = config.permissionSetArns[name];

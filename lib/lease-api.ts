@@ -10,17 +10,17 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { builtRoutes } from '../core/routes.ts';
+import { resourcePolicy } from './api-resource-policy.ts';
 import type { IdentityCenterScope } from './identity-center.ts';
 import { LeaseFunction } from './lease-function.ts';
 import type { LeaseWorkflow } from './lease-workflow.ts';
 import { acknowledge, acknowledgeWildcardResource } from './nag.ts';
-
-/** Routes anyone may call (CONTRACT): health checks and the API's own description. */
-export const PUBLIC_ROUTES = ['healthz', 'openapi.json'] as const;
 
 export interface LeaseApiProps {
   readonly table: ITable;
@@ -49,14 +49,17 @@ export interface LeaseApiProps {
 }
 
 /**
- * The lease API: API Gateway REST with IAM (SigV4) authorization in front of one handler. Only
- * principals of the organization get past the resource policy; API Gateway verifies the
- * signature and hands the handler the caller's ARN, from which it finds the Identity Store user.
+ * The lease API: API Gateway REST in front of one handler, one method per route of the table in
+ * `core/routes.ts`. Signed routes use IAM (SigV4) authorization and a resource policy that admits
+ * only Identity Center's own sessions of the organization; API Gateway verifies the signature and
+ * hands the handler the caller's session ARN, from which it finds the Identity Store user.
  */
 export class LeaseApi extends Construct {
   public readonly api: RestApi;
   public readonly handler: LeaseFunction;
   public readonly accessLogs: LogGroup;
+  /** The key material page tokens are encrypted under; only the API reads it. */
+  public readonly pageTokenKey: Secret;
 
   constructor(scope: Construct, id: string, props: LeaseApiProps) {
     super(scope, id);
@@ -81,6 +84,7 @@ export class LeaseApi extends Construct {
     this.bindIdentityStore(props.identityStore, partition);
     if (props.organization.readTree) this.bindOrganizationTree(props.organization, partition);
     if (props.activity) this.bindActivity(props.activity);
+    this.pageTokenKey = this.addPageTokenKey();
     this.handler.addEnvironment('RECONCILER_FUNCTION_NAME', props.reconciler.functionName);
     // The function itself, not `:*` (its versions and aliases), unlike grantInvoke.
     this.handler.addToRolePolicy(
@@ -94,8 +98,8 @@ export class LeaseApi extends Construct {
     this.api = new RestApi(this, 'Api', {
       description: 'idc-lease: just-in-time access through IAM Identity Center',
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
-      defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
-      policy: resourcePolicy(props.organization.id),
+      // Every method states its own authorization (core/routes.ts); none is inherited.
+      policy: resourcePolicy(builtRoutes(), { partition, organizationId: props.organization.id }),
       // Access and execution logging need the account's API Gateway logging role.
       cloudWatchRole: true,
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
@@ -111,14 +115,48 @@ export class LeaseApi extends Construct {
         throttlingBurstLimit: burstLimit,
       },
     });
-    const integration = new LambdaIntegration(this.handler);
-    this.api.root.addProxy({ defaultIntegration: integration, anyMethod: true });
-    for (const route of PUBLIC_ROUTES) {
-      this.api.root
-        .addResource(route)
-        .addMethod('GET', integration, { authorizationType: AuthorizationType.NONE });
-    }
+    this.addRoutes(new LambdaIntegration(this.handler));
     this.acknowledge();
+  }
+
+  /**
+   * A random secret of the stack, read once by the API at cold start (never an environment
+   * value): list pages are continued with tokens encrypted and bound to their caller under it.
+   */
+  private addPageTokenKey(): Secret {
+    const key = new Secret(this, 'PageTokenKey', {
+      description: 'idc-lease: key material of the API page tokens (read by the API only)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    this.handler.addEnvironment('PAGE_TOKEN_SECRET_ARN', key.secretArn);
+    this.handler.addToRolePolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [key.secretArn] }),
+    );
+    acknowledge(
+      key,
+      'AwsSolutions-SMG4',
+      'A page token lives for one listing: rotating the key would only make tokens in flight answer 400 (the client lists again); no rotation is needed.',
+    );
+    return key;
+  }
+
+  /** One method per built route of the table, authorized as the table says; nothing else. */
+  private addRoutes(integration: LambdaIntegration): void {
+    for (const route of builtRoutes()) {
+      const resource = this.api.root.resourceForPath(route.path);
+      switch (route.auth) {
+        case 'sigv4':
+          resource.addMethod(route.method, integration, { authorizationType: AuthorizationType.IAM });
+          break;
+        case 'public':
+          resource.addMethod(route.method, integration, { authorizationType: AuthorizationType.NONE });
+          break;
+        default:
+          // The console's session and Slack's signature need their own wiring (an authorizer or
+          // a handler that checks them) before such a route may be built.
+          throw new Error(`${route.method} ${route.path}: no wiring for ${route.auth} routes yet`);
+      }
+    }
   }
 
   /** IDENTITY_STORE_ID and reading users, groups and memberships of that store only. */
@@ -128,6 +166,7 @@ export class LeaseApi extends Construct {
       new PolicyStatement({
         actions: [
           'identitystore:GetUserId',
+          'identitystore:DescribeUser',
           'identitystore:DescribeGroup',
           'identitystore:ListGroupMembershipsForMember',
         ],
@@ -211,12 +250,12 @@ export class LeaseApi extends Construct {
     acknowledge(
       this.api,
       'AwsSolutions-APIG2',
-      'The handler validates every request with zod and answers 400 naming the field (one proxy route).',
+      'The handler validates every request with zod and answers 400 naming the field.',
     );
     acknowledge(
       this.api,
       'AwsSolutions-APIG3',
-      'IAM authorization, an organization-only resource policy and stage throttling front the API; WAF is optional.',
+      'IAM authorization, a resource policy that admits only Identity Center sessions of the organization, and stage throttling front the API; WAF is optional.',
     );
     acknowledge(
       this.api,
@@ -235,40 +274,13 @@ export class LeaseApi extends Construct {
       'Serverless-LambdaDLQ',
       'Invoked synchronously by API Gateway: a failure is answered to the caller, there is no event to park.',
     );
-    for (const route of PUBLIC_ROUTES) {
-      const method = this.api.root.getResource(route)?.node.findChild('GET');
-      if (method)
-        acknowledge(
-          method,
-          'AwsSolutions-APIG4',
-          `GET /${route} is public by contract and returns no lease data.`,
-        );
+    for (const route of builtRoutes().filter((r) => r.auth === 'public')) {
+      const method = this.api.root.resourceForPath(route.path).node.findChild(route.method);
+      acknowledge(
+        method,
+        'AwsSolutions-APIG4',
+        `${route.method} ${route.path} is public by contract and returns no lease data.`,
+      );
     }
   }
-}
-
-/**
- * Principals of the organization may invoke any route (IAM authorization still checks their
- * signature and permissions); anyone may GET the public routes.
- */
-function resourcePolicy(organizationId: string): PolicyDocument {
-  return new PolicyDocument({
-    statements: [
-      new PolicyStatement({
-        sid: 'OrganizationPrincipals',
-        effect: Effect.ALLOW,
-        principals: [new AnyPrincipal()],
-        actions: ['execute-api:Invoke'],
-        resources: ['execute-api:/*'],
-        conditions: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
-      }),
-      new PolicyStatement({
-        sid: 'PublicRoutes',
-        effect: Effect.ALLOW,
-        principals: [new AnyPrincipal()],
-        actions: ['execute-api:Invoke'],
-        resources: PUBLIC_ROUTES.map((route) => `execute-api:/*/GET/${route}`),
-      }),
-    ],
-  });
 }

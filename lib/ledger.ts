@@ -36,7 +36,7 @@ export class Ledger extends Construct {
       this.table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: { name: index.partition, type: AttributeType.STRING },
-        sortKey: { name: LEDGER_KEYS.indexSort, type: AttributeType.STRING },
+        sortKey: { name: index.sort, type: AttributeType.STRING },
         projectionType: ProjectionType.ALL,
       });
     }

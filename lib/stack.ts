@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, CfnRule, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -38,6 +38,16 @@ export class IdcLeaseStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const { policy } = config;
+    // Synth checked the policy against `accountId`; the template holds CloudFormation to it, so
+    // the stack's own account, which no rule may name, is the one it actually runs in.
+    new CfnRule(this, 'DeploysIntoConfiguredAccount', {
+      assertions: [
+        {
+          assert: Fn.conditionEquals(Aws.ACCOUNT_ID, config.accountId),
+          assertDescription: `idc-lease is configured for account ${config.accountId} (accountId)`,
+        },
+      ],
+    });
     const logRetention = config.logRetentionDays as RetentionDays;
     const namesOus = policy.rules.some((rule) => (rule.ous ?? []).length > 0);
     const identityCenter = new IdentityCenterScope({

@@ -217,8 +217,8 @@ class IdentityCenterFaults:
         with self.lock:
             self.requests[status["RequestId"]] = {
                 "kind": kind, "polls": polls, "failed": failed, "doneAt": now + delay, "status": status,
-                "existed": existed,
                 "at": now,
+                "existed": existed,
             }
             # The call log doubles as the emulator's CloudTrail: it names each call's request id.
             for call in reversed(self.calls):

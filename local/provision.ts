@@ -101,21 +101,22 @@ export const provision = async (aws: AwsClients, region: string, seed: Seed): Pr
       TableName: NAMES.table,
       BillingMode: 'PAY_PER_REQUEST',
       AttributeDefinitions: [
-        LEDGER_KEYS.partition,
-        LEDGER_KEYS.sort,
-        LEDGER_KEYS.indexSort,
-        ...LEDGER_INDEXES.map((index) => index.partition),
+        ...new Set([
+          LEDGER_KEYS.partition,
+          LEDGER_KEYS.sort,
+          ...LEDGER_INDEXES.flatMap((index) => [index.partition, index.sort]),
+        ]),
       ].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
       KeySchema: [
         { AttributeName: LEDGER_KEYS.partition, KeyType: 'HASH' },
         { AttributeName: LEDGER_KEYS.sort, KeyType: 'RANGE' },
       ],
-      // A requester's leases, and the leases in one status (pending approvals), newest first.
+      // The indexes the lists page through, newest first (adapters/ledger.ts).
       GlobalSecondaryIndexes: LEDGER_INDEXES.map((index) => ({
         IndexName: index.name,
         KeySchema: [
           { AttributeName: index.partition, KeyType: 'HASH' },
-          { AttributeName: LEDGER_KEYS.indexSort, KeyType: 'RANGE' },
+          { AttributeName: index.sort, KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'ALL' },
       })),

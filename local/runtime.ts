@@ -4,7 +4,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { ActivityLogs } from '../adapters/activity-logs.ts';
 import { clientConfig, createClients } from '../adapters/clients.ts';
-import { loadPolicy } from '../core/policy.ts';
+import { accountOfArn, loadPolicy, PolicyError } from '../core/policy.ts';
+import { rulesNamingOwnAccount } from '../core/policy-checks.ts';
 import type { EngineEvent } from '../core/projection.ts';
 import { API_TRIGGER } from '../core/reconcile.ts';
 import type { WorkflowLimits } from '../core/workflow-limits.ts';
@@ -89,6 +90,9 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
     });
     const aws = createClients({ region: REGION, endpoint: emulator.endpoint });
     const stack = await provision(aws, REGION, seed);
+    // As synth does for the deployed stack: no rule may name the account the tool runs in.
+    const ownAccount = rulesNamingOwnAccount(policy, accountOfArn(stack.stateMachineArn));
+    if (ownAccount.length > 0) throw new PolicyError(ownAccount, opts.policy ?? DEFAULT_POLICY);
     const logLevel = opts.logLevel ?? 'WARN';
     const logger = new Logger({ serviceName: 'idc-lease-local', logLevel });
     // The reconciler function's stand-in: its own graph and logger, as the deployed function has,

@@ -3,6 +3,7 @@ import type { Directory } from '../adapters/directory.ts';
 import { toErrorBody } from '../core/errors.ts';
 import { MAX_BODY_BYTES } from '../lambdas/api/gateway.ts';
 import { type ApiDeps, route } from '../lambdas/api/router.ts';
+import { callerFromName } from '../service/callers.ts';
 import type { LocalConsole } from './console-server.ts';
 import { readJson } from './http.ts';
 
@@ -32,7 +33,9 @@ export const startServer = (
       const body = await readJson(req, MAX_BODY_BYTES);
       const userName = req.headers['x-lease-user'];
       const caller =
-        typeof userName === 'string' && userName.length > 0 ? await directory.resolve(userName) : undefined;
+        typeof userName === 'string' && userName.length > 0
+          ? await callerFromName(directory, userName)
+          : undefined;
       const query = Object.fromEntries(url.searchParams);
       const out = await route(deps, { method: req.method ?? 'GET', path: url.pathname, caller, body, query });
       if (out.raw !== undefined) {

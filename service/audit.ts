@@ -3,7 +3,8 @@ import { ForbiddenError, ValidationError } from '../core/errors.ts';
 import { type Lease, type LeaseRecord, publicLease } from '../core/lease.ts';
 import { isAdmin, isAuditor } from '../core/policy.ts';
 import type { ServiceContext } from './context.ts';
-import type { Query } from './queries.ts';
+import { type ListPage, listPage, type Query, timeRange } from './paging.ts';
+import { principalId } from './queries.ts';
 
 export type AuditFormat = 'json' | 'csv' | 'jsonl';
 
@@ -15,56 +16,46 @@ export interface AuditExport {
 
 const FORMATS: readonly AuditFormat[] = ['json', 'csv', 'jsonl'];
 
-const instant = (query: Query, field: 'from' | 'to'): string | undefined => {
-  const value = query[field];
-  if (value === undefined) return undefined;
-  const time = Date.parse(value);
-  if (Number.isNaN(time) || !/[zZ]|[+-]\d\d:?\d\d$/.test(value)) {
-    throw new ValidationError(field, 'must be an ISO 8601 timestamp with a time zone');
-  }
-  return new Date(time).toISOString();
-};
-
 export const checkOverseer = (ctx: ServiceContext, caller: Caller) => {
   if (!isAdmin(ctx.policy, caller) && !isAuditor(ctx.policy, caller)) {
     throw new ForbiddenError('only auditors and admins read the audit trail');
   }
 };
 
+/** Audit exports are bigger pages: 100 by default, at most 1000. */
+const AUDIT_PAGES = { fallback: 100, max: 1000 };
+
 /**
  * GET /audit: leases with their timelines, newest first, filtered by principal, account,
  * permission set and request time; `?limit=` (default 100, at most 1000) and `?nextToken=`.
+ * A principal's leases come from the requester index (by the user's id), everything else from
+ * the index of all leases by request time; account and permission set filter what those read.
  */
 export async function auditTrail(ctx: ServiceContext, caller: Caller, query: Query): Promise<AuditExport> {
   checkOverseer(ctx, caller);
   const format = (query.format ?? 'json') as AuditFormat;
   if (!FORMATS.includes(format)) throw new ValidationError('format', 'must be json, csv or jsonl');
-  const from = instant(query, 'from');
-  const to = instant(query, 'to');
-  const limit = query.limit === undefined ? 100 : Number(query.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-    throw new ValidationError('limit', 'must be a whole number from 1 to 1000');
-  }
-  // The cursor is the (requestedAt, id) of the last lease returned: stable under new requests.
-  const cursor = query.nextToken ? Buffer.from(query.nextToken, 'base64url').toString('utf8') : undefined;
-  const matching = (await ctx.ledger.scanKind<LeaseRecord>('lease'))
-    .filter(
-      (l) =>
-        (!query.principal || l.requester.userName === query.principal) &&
-        (!query.accountId || l.accountId === query.accountId) &&
-        (!query.permissionSet || l.permissionSet === query.permissionSet) &&
-        (!from || l.requestedAt >= from) &&
-        (!to || l.requestedAt <= to),
-    )
-    .map((l) => ({ key: `${l.requestedAt}#${l.id}`, lease: l }))
-    .sort((a, b) => b.key.localeCompare(a.key))
-    .filter((l) => !cursor || l.key < cursor);
-  const page = matching.slice(0, limit);
-  const last = page.at(-1);
+  const range = timeRange(query);
+  const { accountId, permissionSet } = query;
+  const filtered = accountId !== undefined || permissionSet !== undefined;
+  const page = await listPage<LeaseRecord>(ctx, caller, 'GET /audit', query, AUDIT_PAGES, {
+    ...(query.principal
+      ? { index: 'byRequester', partitions: [await principalId(ctx, query.principal)] }
+      : { index: 'byKind', partitions: ['lease'] }),
+    range,
+    ...(filtered
+      ? {
+          keep: (l: LeaseRecord) =>
+            (accountId === undefined || l.accountId === accountId) &&
+            (permissionSet === undefined || l.permissionSet === permissionSet),
+        }
+      : {}),
+    selection: [accountId, permissionSet],
+  });
   return {
     format,
-    leases: page.map((l) => publicLease(l.lease)),
-    ...(matching.length > limit && last ? { nextToken: Buffer.from(last.key).toString('base64url') } : {}),
+    leases: page.items.map(publicLease),
+    ...(page.nextToken ? { nextToken: page.nextToken } : {}),
   };
 }
 
@@ -145,30 +136,37 @@ export interface DriftFinding {
   actor?: { type: string; userName?: string; userId?: string; arn?: string };
 }
 
-/** GET /audit/drift: what the reconciler and the CloudTrail correlator found, newest first. */
+/** What the ledger stores of a finding: its own `kind` is kept as `findingKind`. */
+type StoredFinding = Omit<DriftFinding, 'kind'> & {
+  pk: string;
+  sk: string;
+  kind: string;
+  findingKind: DriftFinding['kind'];
+  /** Whether the finding's event is out (`DriftLedger.record`); not part of the finding. */
+  published?: boolean;
+  /** A publisher's claim on the finding's event (the correlator's); not part of the finding. */
+  publishClaim?: string;
+  publishClaimAt?: number;
+};
+
+/**
+ * GET /audit/drift: what the reconciler and the CloudTrail correlator found, newest first, from
+ * the ledger's index of findings by time; `?from=&to=`, `?limit=` (default 100, at most 1000).
+ */
 export async function driftFindings(
   ctx: ServiceContext,
   caller: Caller,
   query: Query,
-): Promise<DriftFinding[]> {
+): Promise<ListPage<DriftFinding>> {
   checkOverseer(ctx, caller);
-  const from = instant(query, 'from');
-  const to = instant(query, 'to');
-  type Stored = Omit<DriftFinding, 'kind'> & {
-    pk: string;
-    sk: string;
-    kind: string;
-    findingKind: DriftFinding['kind'];
-    published?: boolean;
-    /** A publisher's claim on the finding's event (the correlator's); not part of the finding. */
-    publishClaim?: string;
-    publishClaimAt?: number;
-  };
-  const items = await ctx.ledger.scanKind<Stored>('drift');
-  return items
-    .filter((f) => (!from || f.at >= from) && (!to || f.at <= to))
-    .sort((a, b) => b.at.localeCompare(a.at))
-    .map(
+  const page = await listPage<StoredFinding>(ctx, caller, 'GET /audit/drift', query, AUDIT_PAGES, {
+    index: 'byKindAt',
+    partitions: ['drift'],
+    range: timeRange(query),
+  });
+  return {
+    ...page,
+    items: page.items.map(
       ({
         pk: _pk,
         sk: _sk,
@@ -177,10 +175,11 @@ export async function driftFindings(
         published: _p,
         publishClaim: _c,
         publishClaimAt: _a,
-        ...f
+        ...finding
       }) => ({
-        ...f,
+        ...finding,
         kind: findingKind,
       }),
-    );
+    ),
+  };
 }

@@ -5,8 +5,10 @@ import type { AwsClients } from '../adapters/clients.ts';
 import { Directory } from '../adapters/directory.ts';
 import { Engine, EventPublisher } from '../adapters/engine.ts';
 import { Ledger } from '../adapters/ledger.ts';
+import { LedgerPages } from '../adapters/ledger-pages.ts';
 import type { OrgTree } from '../core/org-tree.ts';
-import type { Policy } from '../core/policy.ts';
+import { PageTokens } from '../core/page-token.ts';
+import { accountOfArn, type Policy, protectAccount } from '../core/policy.ts';
 import type { ReconcileReport } from '../core/reconcile.ts';
 import {
   DEFAULT_WORKFLOW_LIMITS,
@@ -50,8 +52,16 @@ export function compose(
      */
     reconcile?: () => Promise<ReconcileReport>;
     activity?: ActivityTargets;
+    /**
+     * Page tokens under the stack's key (the deployed API reads it from Secrets Manager). By
+     * default a key of this process: tokens then open only here (the local runtime, tests).
+     */
+    pageTokens?: PageTokens;
   } = {},
 ): Composed {
+  // The stack's own account is the state machine's: it is never leased, whatever the file says.
+  const ownAccountId = accountOfArn(resources.stateMachineArn);
+  const enforced = protectAccount(policy, ownAccountId);
   const ledger = new Ledger(aws.ddb, resources.tableName);
   const engine = new Engine(aws.sfn, resources.stateMachineArn);
   const events = new EventPublisher(aws.events, resources.eventBusName);
@@ -59,18 +69,21 @@ export function compose(
   const now = () => new Date();
   const ctx: ServiceContext = {
     ledger,
+    pages: new LedgerPages(aws.ddb, resources.tableName),
+    pageTokens: options.pageTokens ?? PageTokens.ephemeral(),
     engine,
     events,
     directory: new Directory(aws.identityStore, resources.identityStoreId),
     catalog,
-    policy,
+    policy: enforced,
+    ownAccountId,
     logger,
     now,
     tokenWaitMs: options.tokenWaitMs ?? 10_000,
     workflowLimits: validateWorkflowLimits(options.workflowLimits ?? DEFAULT_WORKFLOW_LIMITS),
     ...(options.activity ? { activity: options.activity } : {}),
     // Only policies that name OUs need the organization's tree.
-    ...(options.organization && policy.rules.some((rule) => (rule.ous ?? []).length > 0)
+    ...(options.organization && enforced.rules.some((rule) => (rule.ous ?? []).length > 0)
       ? { organization: options.organization }
       : {}),
   };
@@ -85,6 +98,7 @@ export function compose(
           events,
           assignments: new IdentityCenterAssignments(aws.ssoAdmin, resources.instanceArn),
           catalog,
+          // As the file says: what the tool owns is cleaned up wherever it is.
           policy,
           logger,
           now,

@@ -3,8 +3,10 @@ import type { ActivityLogs } from '../adapters/activity-logs.ts';
 import type { Directory } from '../adapters/directory.ts';
 import type { Engine, EventPublisher } from '../adapters/engine.ts';
 import type { Ledger } from '../adapters/ledger.ts';
+import type { LedgerPages } from '../adapters/ledger-pages.ts';
 import type { AthenaTarget } from '../core/activity.ts';
 import type { OrgTree } from '../core/org-tree.ts';
+import type { PageTokens } from '../core/page-token.ts';
 import type { Policy } from '../core/policy.ts';
 import type { WorkflowLimits } from '../core/workflow-limits.ts';
 
@@ -16,11 +18,17 @@ export interface Catalog {
 /** Everything the lease operations need; built once per process (Lambda or local server). */
 export interface ServiceContext {
   readonly ledger: Ledger;
+  /** How lists page through the ledger's indexes, and the tokens that say where a page ends. */
+  readonly pages: LedgerPages;
+  readonly pageTokens: PageTokens;
   readonly engine: Engine;
   readonly events: EventPublisher;
   readonly directory: Directory;
   readonly catalog: Catalog;
+  /** The access policy as enforced: the stack's own account is protected (`protectAccount`). */
   readonly policy: Policy;
+  /** The account idc-lease runs in (the delegated administrator); never leased. */
+  readonly ownAccountId: string;
   readonly logger: Logger;
   readonly now: () => Date;
   /** The organization's OUs and accounts, for rules that name OUs; absent when none is known. */

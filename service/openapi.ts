@@ -1,70 +1,8 @@
 import * as z from 'zod';
 import { createDocument } from 'zod-openapi';
-import type { Lease } from '../core/lease.ts';
-import { LEASE_STATUSES, TIMELINE_TYPES } from '../core/lease-status.ts';
+import { LEASE_STATUSES } from '../core/lease-status.ts';
+import { DriftFindingSchema, ErrorSchema, LeaseSchema } from './openapi-schemas.ts';
 import { CreateLeaseBody, DecisionBody, ExtendBody, RevokeBody } from './schemas.ts';
-
-const ApprovalSchema = z.object({
-  userName: z.string(),
-  userId: z.string().meta({ description: 'The Identity Store user id; quorum counts distinct ids.' }),
-  decision: z.enum(['APPROVED', 'REJECTED']),
-  comment: z.string().optional(),
-  at: z.string(),
-});
-
-/** The lease as the API returns it; the compile-time checks below keep it equal to `Lease`. */
-export const LeaseSchema = z
-  .object({
-    id: z.string(),
-    status: z.enum(LEASE_STATUSES),
-    endReason: z.enum(['EXPIRED', 'REVOKED']).optional(),
-    requester: z.object({ userName: z.string(), userId: z.string() }),
-    accountId: z.string(),
-    permissionSet: z.string(),
-    duration: z.string(),
-    justification: z.string(),
-    ticket: z.string().optional(),
-    ruleId: z.string(),
-    approvalRequired: z.boolean(),
-    approvals: z.array(ApprovalSchema),
-    requestedAt: z.string(),
-    startAt: z.string().optional(),
-    grantedAt: z.string().optional(),
-    expiresAt: z.string().optional(),
-    endedAt: z.string().optional(),
-    failure: z.object({ stage: z.string(), error: z.string(), cause: z.string() }).optional(),
-    assignment: z.object({
-      preExisting: z.boolean(),
-      createRequestId: z.string().optional(),
-      deleteRequestId: z.string().optional(),
-    }),
-    pendingExtension: z
-      .object({ duration: z.string(), requestedAt: z.string(), approvals: z.array(ApprovalSchema) })
-      .optional(),
-    timeline: z.array(
-      z.object({
-        at: z.string(),
-        type: z.enum(TIMELINE_TYPES),
-        actor: z.string().optional(),
-        detail: z.record(z.string(), z.unknown()).optional(),
-      }),
-    ),
-  })
-  .meta({ id: 'Lease' });
-
-const leaseMatchesSchema: Lease = {} as z.infer<typeof LeaseSchema>;
-const schemaMatchesLease: z.infer<typeof LeaseSchema> = {} as Lease;
-void leaseMatchesSchema;
-void schemaMatchesLease;
-
-const ErrorSchema = z
-  .object({
-    error: z.object({
-      code: z.string(),
-      message: z.string().meta({ description: 'Starts with the offending field for 400s.' }),
-    }),
-  })
-  .meta({ id: 'Error' });
 
 const json = (schema: z.core.$ZodType, description: string) => ({
   description,
@@ -79,6 +17,34 @@ const withLease = {
   '404': json(ErrorSchema, 'No such lease'),
   '409': json(ErrorSchema, 'The lease is in another state'),
 };
+/** `?limit=&nextToken=` of a list that pages (service/paging.ts). */
+const pageQuery = (fallback: number, max: number) => ({
+  limit: z
+    .string()
+    .regex(/^\d+$/)
+    .optional()
+    .meta({
+      description: `Items per page, 1 to ${max} (default ${fallback}); out of range is 400 naming limit`,
+    }),
+  nextToken: z.string().optional().meta({
+    description:
+      'The x-next-token of the previous page. Encrypted and bound to the caller and to this query: another caller, list or filter is 400 naming nextToken',
+  }),
+});
+/** A page of a list: its items, and `x-next-token` when another page may follow. */
+const page = (schema: z.core.$ZodType, description: string) => ({
+  ...json(
+    schema,
+    `${description}; a page may hold fewer than limit items, follow x-next-token until it is absent`,
+  ),
+  headers: z.object({
+    'x-next-token': z
+      .string()
+      .optional()
+      .meta({ description: 'Where the next page starts; absent on the last page' }),
+  }),
+});
+
 const leaseId = {
   path: z.object({ id: z.string().meta({ description: 'Lease id (also the execution name)' }) }),
 };
@@ -155,12 +121,11 @@ export const openApiDocument = () => {
               status: z.enum(LEASE_STATUSES).optional(),
               mine: z.enum(['true', 'false']).optional(),
               principal: z.string().optional(),
-              limit: z.string().optional(),
-              nextToken: z.string().optional(),
+              ...pageQuery(50, 200),
             }),
           },
           responses: {
-            '200': json(z.array(LeaseSchema), 'Leases, newest first; `x-next-token` when more'),
+            '200': page(z.array(LeaseSchema), 'Leases, newest first'),
             ...errors,
           },
         },
@@ -217,7 +182,13 @@ export const openApiDocument = () => {
       '/leases/{id}/revoke': action('Revoke or cancel (the requester, admins)', RevokeBody),
       '/leases/{id}/extend': action('Extend within the rule maximum (the requester)', ExtendBody),
       '/approvals': {
-        get: { responses: { '200': json(z.array(LeaseSchema), 'Leases waiting for the caller'), ...errors } },
+        get: {
+          requestParams: { query: z.object(pageQuery(50, 200)) },
+          responses: {
+            '200': page(z.array(LeaseSchema), 'Leases waiting for the caller: requests, then extensions'),
+            ...errors,
+          },
+        },
       },
       '/audit': {
         get: {
@@ -229,13 +200,14 @@ export const openApiDocument = () => {
               from: z.string().optional(),
               to: z.string().optional(),
               format: z.enum(['json', 'csv', 'jsonl']).optional(),
-              limit: z.string().optional(),
-              nextToken: z.string().optional(),
+              ...pageQuery(100, 1000),
             }),
           },
           responses: {
             '200': {
-              description: 'Leases with their timelines, newest first',
+              description:
+                'Leases with their timelines, newest first; follow x-next-token until it is absent',
+              headers: z.object({ 'x-next-token': z.string().optional() }),
               content: {
                 'application/json': { schema: z.array(LeaseSchema) },
                 'text/csv': { schema: z.string() },
@@ -248,33 +220,15 @@ export const openApiDocument = () => {
       },
       '/audit/drift': {
         get: {
-          requestParams: { query: z.object({ from: z.string().optional(), to: z.string().optional() }) },
+          requestParams: {
+            query: z.object({
+              from: z.string().optional(),
+              to: z.string().optional(),
+              ...pageQuery(100, 1000),
+            }),
+          },
           responses: {
-            '200': json(
-              z.array(
-                z.object({
-                  at: z.string(),
-                  kind: z.enum(['OUT_OF_BAND', 'ORPHANED']),
-                  source: z.enum(['CLOUDTRAIL', 'RECONCILER']),
-                  accountId: z.string(),
-                  permissionSet: z.string(),
-                  principal: z.object({ type: z.string(), id: z.string(), userName: z.string().optional() }),
-                  eventId: z.string().optional(),
-                  leaseId: z.string().optional(),
-                  requestId: z.string().optional(),
-                  eventName: z.string().optional(),
-                  actor: z
-                    .object({
-                      type: z.string(),
-                      userName: z.string().optional(),
-                      userId: z.string().optional(),
-                      arn: z.string().optional(),
-                    })
-                    .optional(),
-                }),
-              ),
-              'Drift findings, newest first',
-            ),
+            '200': page(z.array(DriftFindingSchema), 'Drift findings, newest first'),
             ...errors,
           },
         },

@@ -77,19 +77,34 @@ export class SweepFacts {
   }
 
   /**
-   * What became of the creator's create: by its request id when the lease recorded one, else from
-   * the creation requests for this tuple made while the creator lived (its answer was lost).
-   * Undefined while that window is still open.
+   * What became of the creators' creates: each by its request id when its lease recorded one, else
+   * from the creation requests for this tuple made while that creator lived (its answer was lost).
+   * SUCCEEDED when any did; undefined while a creator still runs without an answer.
    */
   async creation(tuple: TupleRecord, parsed: AssignmentTuple): Promise<CreationReport | undefined> {
-    if (!tuple.creator) return undefined;
-    const creator = await this.lease(tuple.creator);
+    const ids = new Set([...(tuple.creators ?? []), ...(tuple.creator ? [tuple.creator] : [])]);
+    const seen = new Set<CreationReport | undefined>();
+    for (const id of ids)
+      seen.add(await this.creationOf(id, id === tuple.creator ? tuple.creatorAt : undefined, parsed));
+    if (seen.has('SUCCEEDED')) return 'SUCCEEDED';
+    if (seen.has(undefined)) return undefined;
+    if (seen.has('IN_PROGRESS')) return 'IN_PROGRESS';
+    return seen.has('FAILED') ? 'FAILED' : 'NONE';
+  }
+
+  private async creationOf(
+    leaseId: string,
+    acquiredAt: string | undefined,
+    parsed: AssignmentTuple,
+  ): Promise<CreationReport | undefined> {
+    const creator = await this.lease(leaseId);
     const requestId = creator.record?.assignment.createRequestId;
     if (requestId) return this.assignments.creation(requestId);
     if (creator.status === 'RUNNING') return undefined;
-    const from = Date.parse(tuple.creatorAt ?? '') - CLOCK_SKEW_MS;
-    const to = (creator.stoppedAt ?? this.now()).getTime() + CLOCK_SKEW_MS;
+    // An earlier creator's acquire time is not kept: its lease's request is earlier still.
+    const from = Date.parse(acquiredAt ?? creator.record?.requestedAt ?? '') - CLOCK_SKEW_MS;
     if (Number.isNaN(from)) return undefined;
+    const to = (creator.stoppedAt ?? this.now()).getTime() + CLOCK_SKEW_MS;
     this.creations ??= this.assignments.creationRequests();
     const seen = new Set<string>();
     for (const r of await this.creations) {

@@ -84,7 +84,7 @@ export async function reconcile(deps: ReconcilerDeps): Promise<ReconcileReport> 
   const keys = new Set([
     ...assigned,
     ...[...tuples.values()]
-      .filter((t) => t.holders?.size || t.deleting || t.creator || t.createdBy)
+      .filter((t) => t.holders?.size || t.deleting || t.creator || t.creators?.size || t.createdBy)
       .map((t) => t.pk),
   ]);
   for (const pk of keys) {
@@ -120,7 +120,12 @@ async function settle(sweep: Sweep, pk: string, parsed: AssignmentTuple): Promis
   const alive = new Map<string, boolean>();
   for (const id of [...holders, ...(tuple.deleting ? [tuple.deleting] : [])])
     alive.set(id, await facts.alive(id));
-  const evidence = { standing: tuple.standing, creator: tuple.creator, createdBy: tuple.createdBy };
+  const evidence = {
+    standing: tuple.standing,
+    creator: tuple.creator,
+    creators: [...(tuple.creators ?? [])],
+    createdBy: tuple.createdBy,
+  };
   const observed = {
     assigned: sweep.assigned.has(pk),
     evidence,

@@ -35,7 +35,6 @@ const TASK_EVENTS = 6;
 const RETRY_EVENTS = 4;
 const PLAIN_EVENTS = 2;
 const EXECUTION_EVENTS = 2;
-const EXTENSIONS = 'extensions';
 
 const COUNTER_PATH = /^\$\.counters\.([A-Za-z]+)\.n$/;
 const LIMIT_PATH = /^\$\.limits\.([A-Za-z]+)$/;

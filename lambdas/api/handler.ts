@@ -2,14 +2,17 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ActivityLogs } from '../../adapters/activity-logs.ts';
 import { CachedDirectory } from '../../adapters/cached-directory.ts';
 import { clientConfig, createClients } from '../../adapters/clients.ts';
 import { ConsoleLedger } from '../../adapters/console-ledger.ts';
 import { Organization } from '../../adapters/organization.ts';
 import { ReconcilerFunction } from '../../adapters/reconciler-function.ts';
-import { sessionNameFromCallerArn } from '../../core/caller-arn.ts';
+import { Secrets } from '../../adapters/secrets.ts';
 import { consoleSite } from '../../core/console-http.ts';
+import { PageTokens } from '../../core/page-token.ts';
+import { callerFromSession } from '../../service/callers.ts';
 import { compose } from '../../service/compose.ts';
 import { ConsoleSessions } from '../../service/console-sessions.ts';
 import { activityTargetsFromEnv, deploymentFromEnv, requireEnv } from '../env.ts';
@@ -17,7 +20,10 @@ import { type GatewayResult, handleGatewayEvent } from './gateway.ts';
 import { route } from './router.ts';
 
 const { region, resources, policy } = deploymentFromEnv();
-const { RECONCILER_FUNCTION_NAME } = requireEnv(['RECONCILER_FUNCTION_NAME']);
+const { RECONCILER_FUNCTION_NAME, PAGE_TOKEN_SECRET_ARN } = requireEnv([
+  'RECONCILER_FUNCTION_NAME',
+  'PAGE_TOKEN_SECRET_ARN',
+]);
 const logger = new Logger({ serviceName: 'idc-lease-api' });
 const activity = activityTargetsFromEnv(process.env);
 const organization = new Organization(new OrganizationsClient(clientConfig({ region })));
@@ -27,6 +33,9 @@ const reconciler = new ReconcilerFunction(
   RECONCILER_FUNCTION_NAME,
 );
 const aws = createClients({ region });
+const secrets = new Secrets(new SecretsManagerClient(clientConfig({ region })));
+// The stack's key, read on the first list that pages and kept for the life of this instance.
+const pageTokens = new PageTokens(() => secrets.get(PAGE_TOKEN_SECRET_ARN));
 const api = compose(
   aws,
   resources,
@@ -36,6 +45,7 @@ const api = compose(
   {
     organization: () => organization.tree(),
     tokenWaitMs: 10_000,
+    pageTokens,
     // Only the reconciler function may delete assignments; the API asks it and relays its report.
     reconcile: () => reconciler.run(),
     activity: {
@@ -57,7 +67,7 @@ const callers = new CachedDirectory(api.ctx.directory);
 const consoleUrl = process.env.CONSOLE_URL;
 const deps = {
   route: (req: Parameters<typeof route>[1]) => route(api, req),
-  resolveCaller: (arn: string) => callers.resolve(sessionNameFromCallerArn(arn)),
+  resolveCaller: (arn: string) => callerFromSession({ catalog: api.ctx.catalog, callers }, arn),
   onInternalError: (err: unknown) => logger.error('request failed', { error: err as Error }),
   ...(consoleUrl
     ? {

@@ -2,6 +2,7 @@ import type { Caller } from '../../adapters/directory.ts';
 import { ForbiddenError, NotFoundError, toErrorBody, UnauthorizedError } from '../../core/errors.ts';
 import { isAdmin } from '../../core/policy.ts';
 import type { ReconcileReport } from '../../core/reconcile.ts';
+import { builtRoutes, pathPattern, type RouteKey, routeKey } from '../../core/routes.ts';
 import { leaseActivity } from '../../service/activity.ts';
 import { auditTrail, driftFindings, toCsv, toJsonLines } from '../../service/audit.ts';
 import { verifyAuditTrail } from '../../service/audit-verify.ts';
@@ -43,116 +44,99 @@ type Handler = (
   body: unknown,
   query: Query,
 ) => Promise<ApiResponse>;
+type PublicHandler = () => Promise<ApiResponse>;
 
 const ok = (body: unknown, status = 200): ApiResponse => ({ status, body });
+const paged = (items: unknown, nextToken: string | undefined): ApiResponse => ({
+  status: 200,
+  body: items,
+  ...(nextToken ? { headers: { 'x-next-token': nextToken } } : {}),
+});
+const param = (params: string[]) => params[0] as string;
 
-const LEASE = '/leases/([A-Za-z0-9_-]{1,80})';
-const ROUTES: [string, RegExp, Handler][] = [
-  ['GET', /^\/me$/, async (_d, caller) => ok(caller)],
-  ['GET', /^\/eligibility$/, async ({ ctx }, caller) => ok(await eligibility(ctx, caller))],
-  [
-    'GET',
-    /^\/leases$/,
-    async ({ ctx }, caller, _p, _b, query) => {
-      const page = await listLeases(ctx, caller, query);
+/** Routes anyone may call: they are never given a caller. */
+const PUBLIC: Record<RouteKey<'public'>, PublicHandler> = {
+  'GET /healthz': async () => ok({ status: 'ok' }),
+  'GET /openapi.json': async () => ok(openApiDocument),
+};
+
+/** One handler per signed route of the table (`core/routes.ts`); the type makes the map complete. */
+const SIGNED: Record<RouteKey<'sigv4'>, Handler> = {
+  'GET /me': async (_d, caller) => ok(caller),
+  'GET /eligibility': async ({ ctx }, caller) => ok(await eligibility(ctx, caller)),
+  'GET /leases': async ({ ctx }, caller, _p, _b, query) => {
+    const page = await listLeases(ctx, caller, query);
+    return paged(page.items, page.nextToken);
+  },
+  'POST /leases': async ({ ctx }, caller, _p, body) => {
+    const { lease, created } = await requestLease(ctx, caller, body);
+    return ok(lease, created ? 201 : 200);
+  },
+  'GET /leases/{id}': async ({ ctx }, caller, p) => ok(await getLease(ctx, caller, param(p))),
+  'GET /leases/{id}/activity': async ({ ctx }, caller, p) => ok(await leaseActivity(ctx, caller, param(p))),
+  'POST /leases/{id}/approve': async ({ ctx }, c, p, b) => ok(await approveLease(ctx, c, param(p), b)),
+  'POST /leases/{id}/reject': async ({ ctx }, c, p, b) => ok(await rejectLease(ctx, c, param(p), b)),
+  'POST /leases/{id}/revoke': async ({ ctx }, c, p, b) => ok(await revokeLease(ctx, c, param(p), b)),
+  'POST /leases/{id}/extend': async ({ ctx }, c, p, b) => ok(await extendLease(ctx, c, param(p), b)),
+  'GET /approvals': async ({ ctx }, caller, _p, _b, query) => {
+    const page = await pendingApprovals(ctx, caller, query);
+    return paged(page.items, page.nextToken);
+  },
+  'GET /audit': async ({ ctx }, caller, _p, _b, query) => {
+    const { format, leases, nextToken } = await auditTrail(ctx, caller, query);
+    const headers: Record<string, string> = nextToken ? { 'x-next-token': nextToken } : {};
+    if (format === 'csv') {
       return {
         status: 200,
-        body: page.items,
-        ...(page.nextToken ? { headers: { 'x-next-token': page.nextToken } } : {}),
+        body: null,
+        raw: toCsv(leases),
+        headers: { ...headers, 'content-type': 'text/csv' },
       };
-    },
-  ],
-  ['GET', /^\/approvals$/, async ({ ctx }, caller) => ok(await pendingApprovals(ctx, caller))],
-  ['GET', /^\/audit\/verify$/, async ({ ctx }, caller) => ok(await verifyAuditTrail(ctx, caller))],
-  [
-    'GET',
-    /^\/audit\/drift$/,
-    async ({ ctx }, caller, _p, _b, query) => ok(await driftFindings(ctx, caller, query)),
-  ],
-  [
-    'GET',
-    /^\/audit$/,
-    async ({ ctx }, caller, _p, _b, query) => {
-      const { format, leases, nextToken } = await auditTrail(ctx, caller, query);
-      const headers: Record<string, string> = nextToken ? { 'x-next-token': nextToken } : {};
-      if (format === 'csv') {
-        return {
-          status: 200,
-          body: null,
-          raw: toCsv(leases),
-          headers: { ...headers, 'content-type': 'text/csv' },
-        };
-      }
-      if (format === 'jsonl') {
-        return {
-          status: 200,
-          body: null,
-          raw: toJsonLines(leases),
-          headers: { ...headers, 'content-type': 'application/x-ndjson' },
-        };
-      }
-      return { status: 200, body: leases, headers };
-    },
-  ],
-  [
-    'POST',
-    /^\/leases$/,
-    async ({ ctx }, caller, _p, body) => {
-      const { lease, created } = await requestLease(ctx, caller, body);
-      return ok(lease, created ? 201 : 200);
-    },
-  ],
-  [
-    'GET',
-    new RegExp(`^${LEASE}$`),
-    async ({ ctx }, caller, [id]) => ok(await getLease(ctx, caller, id as string)),
-  ],
-  [
-    'GET',
-    new RegExp(`^${LEASE}/activity$`),
-    async ({ ctx }, caller, [id]) => ok(await leaseActivity(ctx, caller, id as string)),
-  ],
-  [
-    'POST',
-    new RegExp(`^${LEASE}/approve$`),
-    async ({ ctx }, c, [id], b) => ok(await approveLease(ctx, c, id as string, b)),
-  ],
-  [
-    'POST',
-    new RegExp(`^${LEASE}/reject$`),
-    async ({ ctx }, c, [id], b) => ok(await rejectLease(ctx, c, id as string, b)),
-  ],
-  [
-    'POST',
-    new RegExp(`^${LEASE}/revoke$`),
-    async ({ ctx }, c, [id], b) => ok(await revokeLease(ctx, c, id as string, b)),
-  ],
-  [
-    'POST',
-    new RegExp(`^${LEASE}/extend$`),
-    async ({ ctx }, c, [id], b) => ok(await extendLease(ctx, c, id as string, b)),
-  ],
-  [
-    'POST',
-    /^\/admin\/reconcile$/,
-    async ({ ctx, reconcile }, caller) => {
-      if (!isAdmin(ctx.policy, caller)) throw new ForbiddenError('only admins run the reconciler');
-      return ok(await reconcile());
-    },
-  ],
-];
+    }
+    if (format === 'jsonl') {
+      return {
+        status: 200,
+        body: null,
+        raw: toJsonLines(leases),
+        headers: { ...headers, 'content-type': 'application/x-ndjson' },
+      };
+    }
+    return { status: 200, body: leases, headers };
+  },
+  'GET /audit/drift': async ({ ctx }, caller, _p, _b, query) => {
+    const page = await driftFindings(ctx, caller, query);
+    return paged(page.items, page.nextToken);
+  },
+  'GET /audit/verify': async ({ ctx }, caller) => ok(await verifyAuditTrail(ctx, caller)),
+  'POST /admin/reconcile': async ({ ctx, reconcile }, caller) => {
+    if (!isAdmin(ctx.policy, caller)) throw new ForbiddenError('only admins run the reconciler');
+    return ok(await reconcile());
+  },
+};
+
+const ROUTES = builtRoutes().map((spec) => {
+  const key = routeKey(spec);
+  const pattern = pathPattern(spec.path);
+  // A built route that this router cannot serve is a wiring mistake: fail the cold start.
+  const missing = () => new Error(`no handler for ${key} (${spec.auth})`);
+  if (spec.auth === 'public') {
+    const handler = PUBLIC[key as RouteKey<'public'>];
+    if (!handler) throw missing();
+    return { spec, pattern, auth: 'public' as const, handler };
+  }
+  const handler = spec.auth === 'sigv4' ? SIGNED[key as RouteKey<'sigv4'>] : undefined;
+  if (!handler) throw missing();
+  return { spec, pattern, auth: 'signed' as const, handler };
+});
 
 /** Maps a request to the service and every typed error to the CONTRACT's error body, in one place. */
 export async function route(deps: ApiDeps, req: ApiRequest): Promise<ApiResponse> {
   try {
-    if (req.method === 'GET' && req.path === '/healthz') return ok({ status: 'ok' });
-    if (req.method === 'GET' && req.path === '/openapi.json') return ok(openApiDocument);
-    const match = ROUTES.map(([method, re, handler]) => ({ method, m: re.exec(req.path), handler })).filter(
-      (r) => r.m,
-    );
-    if (match.length === 0) throw new NotFoundError(`no route ${req.path}`);
-    const found = match.find((r) => r.method === req.method);
+    const matching = ROUTES.map((r) => ({ ...r, m: r.pattern.exec(req.path) })).filter((r) => r.m);
+    if (matching.length === 0) throw new NotFoundError(`no route ${req.path}`);
+    const found = matching.find((r) => r.spec.method === req.method || r.spec.method === 'ANY');
     if (!found?.m) throw new NotFoundError(`no route ${req.method} ${req.path}`);
+    if (found.auth === 'public') return await found.handler();
     if (!req.caller) throw new UnauthorizedError();
     return await found.handler(deps, req.caller, found.m.slice(1), req.body, req.query ?? {});
   } catch (err) {

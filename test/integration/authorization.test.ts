@@ -1,6 +1,7 @@
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Lease } from '../../core/lease.ts';
-import { call, requestLease, waitForStatus, waitUntil, withReconcilerLock } from './harness.ts';
+import { apiUrl, call, requestLease, waitForStatus, waitUntil, withReconcilerLock } from './harness.ts';
 
 /** The CONTRACT's roles for one lease: its requester, an approver of its rule, and the rest. */
 const ROLES = {
@@ -138,3 +139,50 @@ describe('the authorization matrix', () => {
     expect(seen).toEqual(row.expect);
   });
 });
+
+describe('who the local X-Lease-User names', () => {
+  it('is the Identity Store user, with its own spelling: a name that differs only by case is that user or nobody', async () => {
+    // Act
+    const asStored = await call<{ userName: string; userId: string }>('outsider', 'GET', '/me');
+    const shouted = await call<{ userName: string; userId: string }>('OUTSIDER', 'GET', '/me');
+
+    // Assess: never a second identity, never the raw string as a name. The emulator matches
+    // userName case-sensitively, so here it is nobody; a store that matches without regard to
+    // case (AWS's) resolves to the stored user and spelling (test/unit/callers.test.ts).
+    expect(asStored.status).toBe(200);
+    expect(asStored.body.userName).toBe('outsider');
+    expect(shouted.status).toBe(401);
+  });
+
+  it.each([
+    ['a space', 'outsider x', 403],
+    ['a look-alike letter (UTF-8 on the wire)', 'оutsider', 403],
+    ['a percent-encoded newline', 'outsider%0a', 403],
+    // Node's HTTP parser already refuses a raw control character in a header.
+    ['a control character', 'outsider\u0007', 400],
+  ])('refuses a name with %s, as the deployed API refuses such a session name', async (_what, name, status) => {
+    // Act: raw bytes on a socket, since HTTP clients refuse to send such headers at all.
+    const res = await rawGet('/me', { 'x-lease-user': name });
+
+    // Assess
+    expect(res).toBe(status);
+  });
+});
+
+/** Sends a GET with header bytes exactly as given (UTF-8) and answers the status code. */
+const rawGet = (path: string, headers: Record<string, string>): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const url = new URL(apiUrl());
+    const socket = connect(Number(url.port), url.hostname, () => {
+      const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}`);
+      socket.end(
+        Buffer.from(
+          [`GET ${path} HTTP/1.1`, `host: ${url.host}`, 'connection: close', ...lines, '', ''].join('\r\n'),
+        ),
+      );
+    });
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
+    socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0)));
+    socket.on('error', reject);
+  });

@@ -16,6 +16,13 @@ describe.concurrent('a request the API refuses', () => {
     ['a duration that is not ISO 8601', { ...VALID, duration: '5 minutes' }, 400, 'duration'],
     ['a duration over the rule maximum', { ...VALID, duration: 'PT2H' }, 400, 'duration'],
     ['an empty justification', { ...VALID, justification: '' }, 400, 'justification'],
+    [
+      'a terminal escape in the justification',
+      { ...VALID, justification: 'ok \u001b[2J\u001b[32mAPPROVED' },
+      400,
+      'justification',
+    ],
+    ['a line break in the ticket', { ...VALID, ticket: 'INC-1\nINC-2' }, 400, 'ticket'],
     ['an unknown field', { ...VALID, role: 'admin' }, 400, 'role'],
     ['a start time without a time zone', { ...VALID, startAt: '2030-01-01T10:00:00' }, 400, 'startAt'],
     ['an unknown permission set', { ...VALID, permissionSet: 'NoSuchSet' }, 400, 'permissionSet'],
@@ -31,6 +38,28 @@ describe.concurrent('a request the API refuses', () => {
     if (field) expect(res.body.error.message.startsWith(`${field}:`)).toBe(true);
     expect(await callsFor('t36')).toEqual([]);
     expect(await ledgerLeasesOf('t36')).toEqual([]);
+  });
+
+  it('a control character in a revocation reason or a decision comment, changing nothing', async () => {
+    const lease = await requestLease('in01', { ...VALID, duration: 'PT20S' });
+    const revoke = await call<{ error: { message: string } }>('in01', 'POST', `/leases/${lease.id}/revoke`, {
+      reason: 'done\u0007',
+    });
+    const approve = await call<{ error: { message: string } }>(
+      'in01',
+      'POST',
+      `/leases/${lease.id}/approve`,
+      {
+        comment: 'ok \u202eevil',
+      },
+    );
+    expect(revoke.status).toBe(400);
+    expect(revoke.body.error.message).toMatch(/^reason:/);
+    expect(approve.status).toBe(400);
+    expect(approve.body.error.message).toMatch(/^comment:/);
+    expect((await call<{ status: string }>('in01', 'GET', `/leases/${lease.id}`)).body.status).not.toMatch(
+      /REVOK|ENDED/,
+    );
   });
 
   it('a body over the size limit', async () => {

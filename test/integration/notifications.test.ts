@@ -99,10 +99,10 @@ describe.concurrent('notifications', () => {
     expect(allRaw).not.toContain(approvalToken);
     if (holdToken) expect(allRaw).not.toContain(holdToken);
     expect(allRaw).not.toMatch(/taskToken/i);
-    // The Slack-shaped channel got Block Kit with the justification escaped.
+    // The Slack-shaped channel got Block Kit with the justification escaped and the mention broken.
     const slack = (await sinkRecords()).filter((r) => r.path === '/slack' && r.raw.includes(lease.id));
     expect(slack.length).toBeGreaterThan(0);
-    expect(slack[0]?.raw).toContain('&lt;!channel&gt;');
+    expect(slack[0]?.raw).toContain('&lt;\u2060!channel&gt;');
     expect(slack[0]?.raw).not.toContain('<!channel>');
   });
 

@@ -204,6 +204,38 @@ describe('lease exit codes', () => {
     expect((JSON.parse(out) as { id: string }[]).map((l) => l.id)).toEqual(['l-1', 'l-2']);
   });
 
+  it('follows x-next-token through every page of approvals', async () => {
+    // Prepare
+    const sent: string[] = [];
+    let out = '';
+    const pages = (async (url: string) => {
+      sent.push(url);
+      const page = url.includes('nextToken=t2') ? 3 : url.includes('nextToken=t1') ? 2 : 1;
+      return new Response(
+        JSON.stringify(page === 2 ? [] : [{ id: `l-${page}`, status: 'PENDING_APPROVAL' }]),
+        {
+          status: 200,
+          headers: page < 3 ? { 'x-next-token': `t${page}` } : {},
+        },
+      );
+    }) as unknown as typeof fetch;
+
+    // Act
+    const code = await run(['approvals', '--output', 'json', ...LOCAL], {
+      env: {},
+      stdout: (t) => {
+        out += t;
+      },
+      stderr: () => undefined,
+      fetch: pages,
+    });
+
+    // Assess: an empty page with a token is not the end.
+    expect(code).toBe(0);
+    expect(sent).toHaveLength(3);
+    expect((JSON.parse(out) as { id: string }[]).map((l) => l.id)).toEqual(['l-1', 'l-3']);
+  });
+
   it('signs with SigV4 for execute-api when no --user is given', async () => {
     // Prepare
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   eligibilityTable,
+  json,
   type LeaseView,
   leaseDetail,
   leaseTable,
@@ -9,6 +10,7 @@ import {
   table,
 } from '../../cli/format.ts';
 import { joinCsvPages } from '../../cli/main.ts';
+import { printable, printableLines } from '../../core/text.ts';
 
 const lease = (over: Partial<LeaseView> = {}): LeaseView => ({
   id: 'l-1',
@@ -151,5 +153,50 @@ describe('lease output formatting', () => {
     // Assess
     expect(csv).toBe('id,status\na,ACTIVE\nb,ENDED\n');
     expect(statusOf({ status: 'PENDING_APPROVAL' })).toBe('PENDING_APPROVAL');
+  });
+});
+
+describe('text from the API on a terminal', () => {
+  // Each would act on a terminal, or make the listing say what the data does not.
+  const HOSTILE = {
+    escape: 'ok\u001b[2J\u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007',
+    newline: 'ok\nid:            l-forged\nstatus:        APPROVED',
+    carriageReturn: 'ok\rstatus: APPROVED',
+    c1: 'ok\u009b31m',
+    bidi: 'ok \u202edevorppa',
+    separator: 'ok\u2028approved',
+  };
+  const unsafe = {
+    test: (out: string) =>
+      [...out].some((c) => {
+        const n = c.codePointAt(0) as number;
+        return n < 0x20 || (n >= 0x7f && n <= 0x9f) || n === 0x2028 || n === 0x2029 || n === 0x202e;
+      }),
+  };
+
+  it.each(Object.entries(HOSTILE))('renders %s inert in the detail, the table and JSON', (_what, text) => {
+    // Act
+    const detail = leaseDetail(
+      lease({
+        justification: text,
+        ticket: text,
+        approvals: [{ userName: 'bob', decision: 'APPROVED', comment: text, at: '2030-01-01T00:00:00Z' }],
+        timeline: [{ at: '2030-01-01T00:00:00Z', type: 'REQUESTED', actor: text, detail: { reason: text } }],
+      }),
+    );
+    const listing = leaseTable([lease({ requester: { userName: text, userId: 'u' } })]);
+    const asJson = json(lease({ justification: text }));
+
+    // Assess: no unsafe character is printed, and the detail has only the lines it builds itself.
+    for (const out of [detail, listing]) expect(unsafe.test(out.replaceAll('\n', ''))).toBe(false);
+    expect(detail.split('\n').filter((l) => l.startsWith('id:'))).toHaveLength(1);
+    expect(listing.split('\n')).toHaveLength(2);
+    expect(unsafe.test(asJson.replaceAll('\n', ''))).toBe(false);
+    expect(JSON.parse(asJson).justification).toBe(text);
+  });
+
+  it('shows what was escaped, so nothing is silently lost', () => {
+    expect(printable('a\u001b[31mb\nc\t\u202e')).toBe('a\\u{1b}[31mb\\nc\\t\\u{202e}');
+    expect(printableLines('a,"b\r\nc"\r\n\u001b[2J')).toBe('a,"b\r\nc"\r\n\\u{1b}[2J');
   });
 });

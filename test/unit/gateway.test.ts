@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '../../adapters/directory.ts';
-import { sessionNameFromCallerArn } from '../../core/caller-arn.ts';
+import { identityCenterSession } from '../../core/caller-arn.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../core/errors.ts';
 import { type GatewayDeps, handleGatewayEvent, MAX_BODY_BYTES } from '../../lambdas/api/gateway.ts';
 import { type ApiDeps, type ApiRequest, type ApiResponse, route } from '../../lambdas/api/router.ts';
@@ -45,7 +45,7 @@ const recordingDeps = (answer?: (req: ApiRequest) => Promise<ApiResponse>) => {
     },
     resolveCaller: async (arn) => {
       resolved.push(arn);
-      const userName = sessionNameFromCallerArn(arn);
+      const userName = identityCenterSession(arn).sessionName;
       return { ...ALICE, userName };
     },
   };

@@ -15,6 +15,8 @@ describe('the deployed entry points', () => {
       IDENTITY_STORE_ID: 'd-0123456789',
       ACCESS_POLICY_FILE: policyFile,
       RECONCILER_FUNCTION_NAME: 'idc-lease-reconciler',
+      PAGE_TOKEN_SECRET_ARN:
+        'arn:aws:secretsmanager:eu-west-1:123456789012:secret:idc-lease-page-tokens-AbCdEf',
     });
 
     // Act

@@ -36,14 +36,16 @@ describe('renderSlack (Block Kit)', () => {
       type: 'header',
       text: { type: 'plain_text', text: 'Approval requested', emoji: false },
     });
-    const fields = (payload.blocks[1] as { fields: { text: string }[] }).fields.map((f) => f.text);
-    expect(fields).toEqual([
-      '*Requester*\nalice',
-      '*Account*\n222222222222',
-      '*Permission set*\nAdministratorAccess',
-      '*Duration*\nPT2H',
-      '*Ticket*\nINC-1',
+    const fields = (payload.blocks[1] as { fields: { type: string; text: string }[] }).fields;
+    expect(fields.map((f) => f.text)).toEqual([
+      'Requester\nalice',
+      'Account\n222222222222',
+      'Permission set\nAdministratorAccess',
+      'Duration\nPT2H',
+      'Ticket\nINC-1',
     ]);
+    // User values are plain text: Slack parses no formatting, mention or link in them.
+    expect(fields.every((f) => f.type === 'plain_text')).toBe(true);
     expect(JSON.stringify(payload.blocks[3])).toContain('`lease approve l-9`');
     expect(JSON.stringify(payload.blocks[3])).toContain('`lease reject l-9`');
     expect(JSON.stringify(payload.blocks[4])).toContain('For: bob, carol');
@@ -57,7 +59,7 @@ describe('renderSlack (Block Kit)', () => {
     // Assess
     expect(json).not.toContain('<!channel>');
     expect(json).not.toContain('<https://evil');
-    expect(json).toContain('&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;');
+    expect(json).toContain('&lt;\u2060!channel&gt; &amp; &lt;https://evil.example|click&gt;');
     expect(slackEscape('a<b>&c')).toBe('a&lt;b&gt;&amp;c');
   });
 
@@ -83,8 +85,69 @@ describe('renderText (email, SNS)', () => {
 
     // Assess
     expect(subject).toBe('[idc-lease] Approval requested');
-    expect(body).toContain('Justification:  INC-1 <!channel>');
+    expect(body).toContain('Justification:\n  > INC-1 <!channel>');
     expect(body).toContain('  lease approve l-9');
     expect(subject.length).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('hostile user text in a message', () => {
+  const hostile = (justification: string, extra: Partial<LeaseFacts> = {}) =>
+    route({
+      event: {
+        id: 'ev-10',
+        'detail-type': 'Lease Approval Requested',
+        detail: { leaseId: 'l-9', at: '2026-01-01T10:00:00.000Z' },
+      },
+      lease: { ...LEASE, justification, ...extra },
+      approvers: [{ userName: 'bob' }],
+      audit: false,
+    })[0] as NonNullable<ReturnType<typeof route>[0]>;
+  const FORGED = 'ok\n\nTo decide:\n  lease approve l-other\n*To decide*\n`lease approve l-other`';
+
+  it('cannot forge a line of a Slack message, format itself, or ping anyone', () => {
+    // Act
+    const payload = renderSlack(hostile(FORGED, { ticket: '@channel *urgent* <@U123>' }));
+    const justification = payload.blocks[2] as { text: { type: string; text: string } };
+    const fields = (payload.blocks[1] as { fields: { text: string }[] }).fields.map((f) => f.text);
+
+    // Assess
+    expect(justification.text.type).toBe('plain_text');
+    // Every line of the justification is quoted: none reads as the message's own.
+    expect(
+      justification.text.text
+        .split('\n')
+        .slice(1)
+        .every((l) => l.startsWith('│ ')),
+    ).toBe(true);
+    expect(fields.at(-1)).toBe('Ticket\n@\u2060channel *urgent* &lt;@U123&gt;');
+    expect(payload.mrkdwn).toBe(false);
+    expect(payload.text).not.toContain('\n');
+    // The only mrkdwn is the tool's own: the commands of this lease.
+    const mrkdwn = JSON.stringify(payload.blocks.filter((b) => JSON.stringify(b).includes('"mrkdwn"')));
+    expect(mrkdwn).not.toContain('l-other');
+  });
+
+  it('shows control characters instead of passing them on', () => {
+    const json = JSON.stringify(renderSlack(hostile('ok \u001b[31mred\u202e')));
+    expect(json).not.toMatch(/\\u001b|\\u202e/);
+    expect(json).toContain('ok \\\\u{1b}[31mred\\\\u{202e}');
+  });
+
+  it('cannot forge a line of an email body, nor a header through the subject', () => {
+    // Prepare
+    const delivery = hostile(FORGED);
+    delivery.notification.title = 'Approved\r\nBcc: everyone@example.com';
+
+    // Act
+    const { subject, body } = renderText(delivery);
+
+    // Assess
+    expect(subject).toBe('[idc-lease] Approved??Bcc: everyone@example.com');
+    const lines = body.split('\n');
+    // The real "To decide:" block is the only one at the start of a line.
+    expect(lines.filter((l) => l === 'To decide:')).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('l-other')).every((l) => l.startsWith('  > '))).toBe(true);
+    expect(body).not.toContain('\r');
   });
 });

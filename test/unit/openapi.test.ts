@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { builtRoutes } from '../../core/routes.ts';
 import { openApiDocument } from '../../service/openapi.ts';
 
 describe('the OpenAPI document', () => {
@@ -50,5 +51,17 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(create.properties)).toContain('clientToken');
     expect(create.additionalProperties).toBe(false);
     expect(doc.components?.schemas).toHaveProperty('Lease');
+  });
+
+  it('describes exactly the routes of the route table, each with its method', () => {
+    const doc = openApiDocument() as unknown as { paths: Record<string, Record<string, unknown>> };
+    const described = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    expect(described.sort()).toEqual(
+      builtRoutes()
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    );
   });
 });

@@ -37,6 +37,7 @@ interface Lease {
   own?: 'SUCCEEDED' | 'FAILED' | 'IN_PROGRESS' | 'LOST';
   request?: Request;
   endedCleanly: boolean;
+  acquiredAt?: number;
   stoppedAt?: number;
 }
 
@@ -45,6 +46,7 @@ interface Tuple {
   standing?: boolean;
   creator?: string;
   creatorAt?: number;
+  creators: Set<string>;
   createdBy?: string;
   deleting?: string;
   deletingAt?: number;
@@ -57,7 +59,7 @@ export class TupleModel {
   byTool = false;
   readonly requests: Request[] = [];
   readonly leases: Lease[] = [];
-  readonly tuple: Tuple = { holders: new Set() };
+  readonly tuple: Tuple = { holders: new Set(), creators: new Set() };
   readonly violations: string[] = [];
 
   private pick(n: number, ok: (l: Lease) => boolean): Lease | undefined {
@@ -83,6 +85,7 @@ export class TupleModel {
     const tu = this.tuple;
     if (deleter !== undefined && tu.deleting !== deleter) return;
     tu.deleting = tu.deletingAt = tu.creator = tu.creatorAt = tu.createdBy = undefined;
+    tu.creators.clear();
   }
 
   apply(op: Op): void {
@@ -95,7 +98,8 @@ export class TupleModel {
         if (tu.holders.size === 0 && !tu.deleting && !this.assigned) {
           tu.holders.add(id);
           Object.assign(tu, { standing: false, creator: id, creatorAt: this.t, createdBy: undefined });
-          this.leases.push({ ...base, role: 'creator' });
+          tu.creators.add(id);
+          this.leases.push({ ...base, role: 'creator', acquiredAt: this.t });
         } else if (!tu.deleting && (tu.holders.size > 0 || (tu.creator && this.assigned))) {
           tu.holders.add(id);
           this.leases.push({ ...base, role: 'joiner', active: this.assigned });
@@ -211,18 +215,17 @@ export class TupleModel {
 
   private alive = (id: string) => {
     const l = this.leases.find((x) => x.id === id);
-    return l !== undefined && l.running;
+    return l?.running === true;
   };
 
-  private creationReport() {
-    const tu = this.tuple;
-    const creator = this.leases.find((x) => x.id === tu.creator);
-    if (!creator) return undefined;
+  private creationOf(creator: Lease) {
     if (creator.request && creator.own !== 'LOST') return creator.request.status;
     if (creator.running) return undefined;
     const seen = new Set(
       this.requests
-        .filter((r) => r.kind === 'create' && r.at >= (tu.creatorAt ?? 0) && r.at <= (creator.stoppedAt ?? 0))
+        .filter(
+          (r) => r.kind === 'create' && r.at >= (creator.acquiredAt ?? 0) && r.at <= (creator.stoppedAt ?? 0),
+        )
         .map((r) => r.status),
     );
     if (seen.has('SUCCEEDED')) return 'SUCCEEDED' as const;
@@ -230,10 +233,25 @@ export class TupleModel {
     return seen.has('FAILED') ? ('FAILED' as const) : ('NONE' as const);
   }
 
+  private creationReport() {
+    const seen = new Set(
+      [...this.tuple.creators].map((id) => this.creationOf(this.leases.find((x) => x.id === id) as Lease)),
+    );
+    if (seen.has('SUCCEEDED')) return 'SUCCEEDED' as const;
+    if (seen.has(undefined)) return undefined;
+    if (seen.has('IN_PROGRESS')) return 'IN_PROGRESS' as const;
+    return seen.has('FAILED') ? ('FAILED' as const) : ('NONE' as const);
+  }
+
   reconcile(): void {
     const tu = this.tuple;
     const deleter = this.leases.find((x) => x.id === tu.deleting);
-    const evidence = { standing: tu.standing, creator: tu.creator, createdBy: tu.createdBy };
+    const evidence = {
+      standing: tu.standing,
+      creator: tu.creator,
+      creators: [...tu.creators],
+      createdBy: tu.createdBy,
+    };
     const verdict = judge(
       {
         assigned: this.assigned,
@@ -245,7 +263,7 @@ export class TupleModel {
         alive: this.alive,
         deletionDone:
           tu.deleting !== undefined &&
-          ((deleter !== undefined && deleter.endedCleanly) ||
+          (deleter?.endedCleanly ||
             this.requests.some(
               (r) => r.kind === 'delete' && r.status === 'SUCCEEDED' && r.at >= (tu.deletingAt ?? 0),
             )),

@@ -126,6 +126,20 @@ describe('the deployment configuration', () => {
     ]);
   });
 
+  it('refuses a rule that names the account the stack deploys to, naming the rule', () => {
+    // Prepare: the example policy's rules name 111111111111 and 222222222222
+    const problems = problemsOf({ ...example, accountId: '222222222222' });
+
+    // Assess
+    expect(problems.length).toBeGreaterThan(0);
+    for (const problem of problems)
+      expect(problem).toMatch(
+        /^policyFile: rules\[\d+\]\.accounts: rule "[\w-]+" names 222222222222, the account idc-lease is deployed to, which is never leased \(accountId\)$/,
+      );
+    expect(problems.some((p) => p.includes('rule "prod-admin"'))).toBe(true);
+    expect(problemsOf({ ...example, accountId: '333333333333' })).toEqual([]);
+  });
+
   it('reports the policy file’s own problems under policyFile', () => {
     // Prepare
     const dir = mkdtempSync(join(tmpdir(), 'idc-lease-config-'));

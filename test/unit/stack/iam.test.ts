@@ -166,6 +166,8 @@ describe('each handler', () => {
     expect(actions.api).toContain('lambda:InvokeFunction');
     expect(actions.api.filter((a) => a.startsWith('identitystore:')).sort()).toEqual([
       'identitystore:DescribeGroup',
+      // A caller's name is looked up, then read back for its canonical spelling.
+      'identitystore:DescribeUser',
       'identitystore:GetUserId',
       'identitystore:ListGroupMembershipsForMember',
     ]);

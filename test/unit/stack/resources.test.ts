@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LEDGER_INDEXES } from '../../../adapters/ledger.ts';
 import {
   EXECUTION_ENDED_STATUSES,
   leaseEndedPattern,
@@ -56,59 +57,54 @@ describe('the ledger', () => {
         DeletionProtectionEnabled: true,
         SSESpecification: { SSEEnabled: true },
         BillingMode: 'PAY_PER_REQUEST',
-        GlobalSecondaryIndexes: [
-          Match.objectLike({ IndexName: 'byRequester' }),
-          Match.objectLike({ IndexName: 'byStatus' }),
-        ],
+        GlobalSecondaryIndexes: LEDGER_INDEXES.map((index) =>
+          Match.objectLike({
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partition, KeyType: 'HASH' },
+              { AttributeName: index.sort, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          }),
+        ),
       }),
     });
   });
 });
 
-describe('the API', () => {
-  it('authorizes every method with IAM, but the public health and OpenAPI routes', () => {
-    // Prepare
-    const methods = Object.values(app.template.findResources('AWS::ApiGateway::Method')).map(
-      (m) => m.Properties as { HttpMethod: string; AuthorizationType: string; ResourceId: { Ref: string } },
-    );
-    const paths = Object.fromEntries(
-      Object.entries(app.template.findResources('AWS::ApiGateway::Resource')).map(([id, r]) => [
-        id,
-        r.Properties.PathPart as string,
-      ]),
-    );
-
-    // Assess
-    // The proxy at the root also routes `/` itself (CDK adds ANY there too).
-    const byPath = methods.map((m) => [paths[m.ResourceId.Ref] ?? '/', m.HttpMethod, m.AuthorizationType]);
-    expect(byPath.sort()).toEqual(
-      [
-        ['/', 'ANY', 'AWS_IAM'],
-        ['{proxy+}', 'ANY', 'AWS_IAM'],
-        ['healthz', 'GET', 'NONE'],
-        ['openapi.json', 'GET', 'NONE'],
-      ].sort(),
-    );
-  });
-
-  it('admits only principals of the organization, and anyone to the public routes', () => {
-    app.template.hasResourceProperties('AWS::ApiGateway::RestApi', {
-      EndpointConfiguration: { Types: ['REGIONAL'] },
-      Policy: {
-        Statement: [
-          Match.objectLike({
-            Principal: { AWS: '*' },
-            Action: 'execute-api:Invoke',
-            Resource: 'execute-api:/*',
-            Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-0000000000' } },
-          }),
-          Match.objectLike({
-            Action: 'execute-api:Invoke',
-            Resource: ['execute-api:/*/GET/healthz', 'execute-api:/*/GET/openapi.json'],
-          }),
-        ],
-      },
+describe('the stack', () => {
+  it('deploys only into the configured account, the one synth checked the policy against', () => {
+    expect(app.template.toJSON().Rules.DeploysIntoConfiguredAccount).toEqual({
+      Assertions: [
+        {
+          Assert: { 'Fn::Equals': [{ Ref: 'AWS::AccountId' }, '888888888888'] },
+          AssertDescription: 'idc-lease is configured for account 888888888888 (accountId)',
+        },
+      ],
     });
+  });
+});
+
+describe('the API', () => {
+  it('reads the page token key from a secret of its own, which only it may read', () => {
+    // Prepare
+    const secret = logicalId(app.stack, app.stack.api.pageTokenKey);
+    const api = logicalId(app.stack, app.stack.api.handler);
+    const fn = app.template.findResources('AWS::Lambda::Function')[api];
+
+    // Assess: the ARN travels in the environment, the key itself never does.
+    expect(fn?.Properties.Environment.Variables.PAGE_TOKEN_SECRET_ARN).toEqual({ Ref: secret });
+    app.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+    });
+    const readers = Object.values(app.template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes(`"Ref":"${secret}"`),
+    );
+    expect(readers).toHaveLength(1);
+    expect(JSON.stringify(readers[0]?.Properties.PolicyDocument)).toContain('secretsmanager:GetSecretValue');
+    expect(JSON.stringify(readers[0]?.Properties.PolicyDocument)).not.toContain(
+      'secretsmanager:DescribeSecret',
+    );
   });
 
   it('logs access as JSON, traces, and throttles every method', () => {
