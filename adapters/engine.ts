@@ -7,8 +7,11 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import type { HoldPeriod } from '../core/extension.ts';
 import { EVENT_SOURCE } from '../core/lease-status.ts';
 import type { WorkflowLimits } from '../core/workflow-limits.ts';
+
+export type { HoldPeriod } from '../core/extension.ts';
 
 /** The input of one lease execution; `statemachines/lease.asl.json` reads exactly these paths. */
 export interface WorkflowInput {
@@ -32,17 +35,6 @@ export interface WorkflowInput {
   /** Every loop of the workflow counts here and stops at its limit. */
   counters: Record<'creation' | 'deletion' | 'join' | 'tuple' | 'pages', { n: 0 }>;
   limits: WorkflowLimits;
-}
-
-/** What the Hold state waits with; an extension sends a new one as the task's output. */
-export interface HoldPeriod {
-  eventType: 'Lease Activated' | 'Lease Extended';
-  seconds: number;
-  expiresAt: string | null;
-  /** Names the extension this period applies (null for the first period): its event says it arrived. */
-  extensionId: string | null;
-  /** How many extensions the lease has had, this one included; orders the Hold's task tokens. */
-  extensions: number;
 }
 
 export type TaskOutcome = 'sent' | 'stale';

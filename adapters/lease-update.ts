@@ -10,8 +10,8 @@ export interface LeaseUpdate {
   timeline?: readonly TimelineEntry[];
   /** Idempotency for at-least-once delivery: an event id applies once. */
   eventId?: string;
-  /** Extra condition on the record, in DynamoDB syntax, with its own values. */
-  condition?: { expression: string; values: Record<string, unknown> };
+  /** Extra condition on the record, in DynamoDB syntax, with its own values (and names, if any). */
+  condition?: { expression: string; values: Record<string, unknown>; names?: Record<string, string> };
 }
 
 /** Timeline entries already linked into the lease's hash chain, and the head they extend. */
@@ -73,6 +73,7 @@ export function leaseUpdateExpression(update: LeaseUpdate, append?: ChainAppend)
   if (update.condition) {
     conditions.push(`(${update.condition.expression})`);
     Object.assign(values, update.condition.values);
+    Object.assign(names, update.condition.names ?? {});
   }
   return {
     UpdateExpression: [
@@ -84,6 +85,7 @@ export function leaseUpdateExpression(update: LeaseUpdate, append?: ChainAppend)
       .join(' '),
     ConditionExpression: conditions.join(' AND '),
     ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
+    // DynamoDB refuses an empty map (an update that only removes, without values).
+    ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
   };
 }

@@ -9,7 +9,9 @@ import {
 import { link } from '../core/audit-chain.ts';
 import { ValidationError } from '../core/errors.ts';
 import type { LeaseRecord } from '../core/lease.ts';
+import { FINISHED_RANK } from '../core/lease-token.ts';
 import { leaseKey, TUPLE_SK } from '../core/ledger-keys.ts';
+import { DriftLedger } from './drift-ledger.ts';
 import { type ChainAppend, type LeaseUpdate, leaseUpdateExpression } from './lease-update.ts';
 import { TupleLedger } from './tuple-ledger.ts';
 
@@ -55,6 +57,10 @@ const decodeToken = (token: string | undefined): Record<string, unknown> | undef
 const isConditionFailure = (err: unknown): boolean =>
   (err as { name?: string }).name === 'ConditionalCheckFailedException';
 
+/** One of `heads` is the hash of an entry on the lease's timeline: that append was written. */
+const hasEntries = (lease: LeaseRecord, heads: readonly string[]): boolean =>
+  lease.timeline.some((entry) => heads.includes((entry as { hash?: string }).hash ?? ''));
+
 /**
  * Concurrent appends to one timeline retry on the new head. Each round one writer wins, so N
  * writers at once need up to N rounds; more than this many means a runaway writer.
@@ -68,12 +74,15 @@ const jitter = () => new Promise((resolve) => setTimeout(resolve, 5 + Math.rando
 export class Ledger {
   /** The tuple items: holds and the evidence of who created an assignment. */
   readonly tuples: TupleLedger;
+  /** The drift findings of the reconciler and the correlator, and whether each was announced. */
+  readonly drift: DriftLedger;
 
   constructor(
     private readonly ddb: DynamoDBDocumentClient,
     readonly tableName: string,
   ) {
     this.tuples = new TupleLedger(ddb, tableName);
+    this.drift = new DriftLedger(ddb, tableName);
   }
 
   async getLease(id: string): Promise<LeaseRecord | undefined> {
@@ -123,21 +132,33 @@ export class Ledger {
    * Timeline entries are appended to the lease's hash chain: linked after the head this call
    * read, written only if the head is still that one. When another writer appended first, the
    * entries are linked again after the new head, so concurrent writers never fork the chain.
+   * An append whose answer was lost and whose replay then failed is recognised by its entries in
+   * the chain and answered as written. An update without entries cannot tell: its caller checks
+   * what it wrote (a reservation id, a token) when it gets undefined.
    */
   async updateLease(id: string, update: LeaseUpdate): Promise<LeaseRecord | undefined> {
     if (!update.timeline || update.timeline.length === 0) return this.applyUpdate(id, update);
+    // Every head this call linked its entries to. A write whose answer was lost (committed, then
+    // a 500 or a throttle) is replayed by the SDK, and the replay fails its own head condition:
+    // finding one of these heads in the chain is how the call learns that its write did land.
+    const written: string[] = [];
     for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
       const head = await this.timelineHead(id);
       if (head === null) return undefined;
       const chained = link(id, head, update.timeline);
+      written.push(chained.head);
       const out = await this.applyUpdate(id, update, {
         entries: chained.entries,
         from: head,
         to: chained.head,
       });
       if (out) return out;
-      // Failed: either the lease's own conditions, or the head moved under us (then try again).
-      if ((await this.timelineHead(id)) === head) return undefined;
+      // Failed: our own earlier write, the lease's own conditions, or the head moved under us
+      // (then try again).
+      const now = await this.getLease(id);
+      if (!now) return undefined;
+      if (hasEntries(now, written)) return now;
+      if (now.timelineHead === head) return undefined;
       await jitter();
     }
     throw new Error(`lease ${id}: the timeline kept changing while appending to it`);
@@ -176,6 +197,47 @@ export class Ledger {
       if (isConditionFailure(err)) return undefined;
       throw err;
     }
+  }
+
+  /**
+   * Stores a task token of the workflow unless the lease holds a newer one (or held: ranks only
+   * grow, so a late or redelivered event never brings back a dead token). An unranked token, from
+   * an execution started before tokens were ranked, replaces any token of a lease not finished.
+   * Returns the record after the write, or undefined when the token was not newer.
+   */
+  async storeToken(
+    id: string,
+    token: { value: string; for: 'APPROVAL' | 'HOLD'; rank?: number },
+  ): Promise<LeaseRecord | undefined> {
+    const ranked = token.rank !== undefined;
+    try {
+      const out = await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: leaseKey(id),
+          UpdateExpression: `SET taskToken = :t, tokenFor = :f${ranked ? ', tokenRank = :r' : ''}`,
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(tokenRank) OR tokenRank < :r)',
+          ExpressionAttributeValues: {
+            ':t': token.value,
+            ':f': token.for,
+            ':r': ranked ? token.rank : FINISHED_RANK,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes as LeaseRecord;
+    } catch (err) {
+      if (isConditionFailure(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Forgets a token the workflow has answered (or refused as stale); a newer one is left alone. */
+  async dropToken(id: string, used: string): Promise<void> {
+    await this.applyUpdate(id, {
+      remove: ['taskToken', 'tokenFor'],
+      condition: { expression: 'taskToken = :used', values: { ':used': used } },
+    });
   }
 
   /**
@@ -231,7 +293,9 @@ export class Ledger {
           ConsistentRead: true,
         }),
       );
-      return out.Item as { leaseId: string; fingerprint: string };
+      const earlier = out.Item as { leaseId: string; fingerprint: string };
+      // Our own claim, replayed after its answer was lost: nobody used the key before us.
+      return earlier.leaseId === leaseId ? undefined : earlier;
     }
   }
 
@@ -252,50 +316,5 @@ export class Ledger {
       start = out.LastEvaluatedKey;
     } while (start);
     return items;
-  }
-
-  /**
-   * Records a drift finding once per key. True while its event is still to be published: a new
-   * finding, or one recorded by an earlier try whose publish failed (`driftPublished` marks it
-   * done, after the event is out).
-   */
-  async recordDrift(key: string, finding: Record<string, unknown>): Promise<boolean> {
-    try {
-      await this.ddb.send(
-        new PutCommand({
-          TableName: this.tableName,
-          // `kind` is the item type in this table; the finding's own kind is kept as findingKind.
-          Item: {
-            ...finding,
-            findingKind: finding.kind,
-            pk: `DRIFT#${key}`,
-            sk: 'FINDING',
-            kind: 'drift',
-            published: false,
-          },
-          // A finding whose publish failed is written again (same content) and published again.
-          ConditionExpression: 'attribute_not_exists(pk) OR published = :false',
-          ExpressionAttributeValues: { ':false': false },
-        }),
-      );
-      return true;
-    } catch (err) {
-      // Already published (or recorded before publishing was tracked, which means published).
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
-  }
-
-  /** The finding's event is out: later sightings of the same drift publish nothing. */
-  async driftPublished(key: string): Promise<void> {
-    await this.ddb.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: `DRIFT#${key}`, sk: 'FINDING' },
-        UpdateExpression: 'SET published = :true',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':true': true },
-      }),
-    );
   }
 }

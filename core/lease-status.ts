@@ -34,12 +34,14 @@ export const isTerminal = (status: LeaseStatus): boolean => TERMINAL.has(status)
 
 /**
  * The lifecycle. ACTIVE -> ACTIVE is an extension. GRANTING -> REVOKING covers a revoke that
- * arrives while the create call is still in flight. Terminal statuses have no way out here: the
+ * arrives while the create call is still in flight; SCHEDULED -> REVOKING a withdrawal that comes
+ * after the workflow claimed the start (`startClaimedAt`): from then on the grant is under way and
+ * only a revoke ends it, which the ledger writer hands the hold as soon as it begins. Terminal statuses have no way out here: the
  * reconciler's FAILED -> ENDED cleanup is a separate, deliberate path (`canReconcilerEnd`).
  */
 const TRANSITIONS: Readonly<Record<LeaseStatus, readonly LeaseStatus[]>> = {
   PENDING_APPROVAL: ['SCHEDULED', 'GRANTING', 'REJECTED', 'CANCELLED', 'APPROVAL_TIMED_OUT', 'FAILED'],
-  SCHEDULED: ['GRANTING', 'CANCELLED', 'FAILED'],
+  SCHEDULED: ['GRANTING', 'CANCELLED', 'REVOKING', 'FAILED'],
   GRANTING: ['ACTIVE', 'FAILED', 'REVOKING'],
   ACTIVE: ['ACTIVE', 'REVOKING', 'ENDED', 'FAILED'],
   REVOKING: ['ENDED', 'FAILED'],

@@ -1,3 +1,4 @@
+import type { ExtensionReservation } from './extension.ts';
 import type { EndReason, LeaseStatus, TimelineType } from './lease-status.ts';
 
 export interface TimelineEntry {
@@ -9,6 +10,8 @@ export interface TimelineEntry {
 
 export interface Approval {
   userName: string;
+  /** The Identity Store user id: what quorum and self-approval checks compare. */
+  userId: string;
   decision: 'APPROVED' | 'REJECTED';
   comment?: string;
   at: string;
@@ -70,6 +73,14 @@ export interface LeaseRecord extends Omit<Lease, 'requiredApprovals'> {
   taskToken?: string;
   tokenFor?: 'APPROVAL' | 'HOLD';
   appliedEvents?: Set<string>;
+  /** Orders task tokens (`core/lease-token.ts`): a token is stored only over an older one. */
+  tokenRank?: number;
+  /** An extension reserved and being handed to the workflow (`core/extension.ts`). */
+  extension?: ExtensionReservation;
+  /** Extensions applied so far (the policy caps them). */
+  extensions?: number;
+  /** Set by the workflow when a scheduled start began: from then on a withdrawal is a revoke. */
+  startClaimedAt?: string;
   /** The hash of the last timeline entry (`core/audit-chain.ts`). */
   timelineHead?: string;
   /** The expiry the notifier already sent "ending soon" for (an extension re-arms it). */
@@ -92,6 +103,10 @@ const INTERNAL = [
   'taskToken',
   'tokenFor',
   'appliedEvents',
+  'tokenRank',
+  'extension',
+  'extensions',
+  'startClaimedAt',
   'timelineHead',
   'endingSoonFor',
 ] as const;

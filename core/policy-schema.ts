@@ -67,6 +67,15 @@ export const ApprovalSchema = z.union(
   { error: 'must be "none" or {approvers: {users?, groups?}, required?, timeout?}' },
 );
 
+/**
+ * Extensions a lease of a rule may have when the rule does not say. Each one is a Hold round in
+ * the lease's execution (six history events, a few more per retried PutEvents), so the cap is what
+ * keeps a lease's execution far from Step Functions' 25,000-event history limit.
+ */
+export const DEFAULT_MAX_EXTENSIONS = 10;
+/** The most a rule may allow: each costs about 30 history events at worst (every retry taken), so 50 keep a lease well under the workflow's history budget (statemachines/history-budget.ts). */
+export const MAX_EXTENSIONS_LIMIT = 50;
+
 export const RuleSchema = z.strictObject({
   id: RuleId,
   principals: PrincipalsSchema,
@@ -77,6 +86,16 @@ export const RuleSchema = z.strictObject({
   maxDuration: Duration,
   approval: ApprovalSchema,
   endSessions: z._default(z.boolean(), false),
+  maxExtensions: z._default(
+    z
+      .number()
+      .check(
+        z.int('must be a whole number'),
+        z.minimum(0, 'must be 0 or more'),
+        z.maximum(MAX_EXTENSIONS_LIMIT, `must be at most ${MAX_EXTENSIONS_LIMIT}`),
+      ),
+    DEFAULT_MAX_EXTENSIONS,
+  ),
 });
 
 export const PolicySchema = z.strictObject({

@@ -1,11 +1,11 @@
 import { formatDuration, parseDuration } from './duration.ts';
-import { ForbiddenError, PolicyError, ValidationError } from './errors.ts';
+import { ConflictError, ForbiddenError, PolicyError, ValidationError } from './errors.ts';
 import { semanticProblems } from './policy-checks.ts';
 import { formatIssues, type Policy, PolicySchema, type Principals, type Rule } from './policy-schema.ts';
 
 export { PolicyError } from './errors.ts';
 export type { Approval, Policy, PolicyInput, Principals, Rule } from './policy-schema.ts';
-export { PolicySchema } from './policy-schema.ts';
+export { DEFAULT_MAX_EXTENSIONS, MAX_EXTENSIONS_LIMIT, PolicySchema } from './policy-schema.ts';
 
 /** Who is asking: the Identity Store userName and the display names of the user's groups. */
 export interface Identity {
@@ -174,6 +174,54 @@ export const isAuditor = (policy: Policy, identity: Identity): boolean =>
 
 export const findRule = (policy: Policy, ruleId: string): Rule | undefined =>
   policy.rules.find((rule) => rule.id === ruleId);
+
+/** What a lease the policy already decided on carries: its rule and its target. */
+export interface DecidedLease {
+  ruleId: string;
+  accountId: string;
+  permissionSet: string;
+}
+
+/**
+ * The lease's rule as the policy says now (an extension or a decision acts on the policy of the
+ * moment, not the one the request met): it still exists (409), its target is not protected and
+ * the rule still covers it, and its requester is still one of the rule's principals (403).
+ */
+export function recheckLease(
+  policy: Policy,
+  requester: Identity,
+  lease: DecidedLease,
+  accountOus: readonly string[] = [],
+): Rule {
+  const rule = findRule(policy, lease.ruleId);
+  if (!rule) throw new ConflictError(`rule ${lease.ruleId} no longer exists in the access policy`);
+  if (isProtected(policy, lease)) {
+    throw new ForbiddenError(
+      `${lease.permissionSet} in ${lease.accountId} is protected now and is never granted through leases`,
+    );
+  }
+  if (!matchesTarget(rule, { ...lease, durationSeconds: 1, accountOus })) {
+    throw new ForbiddenError(`rule ${rule.id} no longer covers ${lease.permissionSet} in ${lease.accountId}`);
+  }
+  if (!matchesPrincipal(rule.principals, requester)) {
+    throw new ForbiddenError(`${requester.userName} is no longer among the principals of rule ${rule.id}`);
+  }
+  return rule;
+}
+
+/**
+ * Who decides a lease now: the approvers and quorum of its rule as the policy says now. A rule
+ * that stopped needing approval leaves a pending lease with the approvers it was requested with.
+ */
+export function decidersOf(
+  policy: Policy,
+  lease: { ruleId: string; approvers: Principals; required: number },
+): { approvers: Principals; required: number } {
+  const rule = findRule(policy, lease.ruleId);
+  if (!rule) throw new ConflictError(`rule ${lease.ruleId} no longer exists in the access policy`);
+  if (rule.approval === 'none') return { approvers: lease.approvers, required: lease.required };
+  return { approvers: rule.approval.approvers, required: rule.approval.required };
+}
 
 /** The rules `identity` may request under (GET /eligibility), without protected targets. */
 export function eligibleRules(policy: Policy, identity: Identity): EligibleRule[] {

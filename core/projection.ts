@@ -1,6 +1,7 @@
 import { addSeconds } from './duration.ts';
 import type { Failure, TimelineEntry } from './lease.ts';
 import { DetailType, type EndReason, type LeaseStatus } from './lease-status.ts';
+import { FINISHED_RANK, type TokenFor, tokenRank } from './lease-token.ts';
 
 /** An event the workflow put on the bus, as EventBridge delivers it. */
 export interface EngineEvent {
@@ -17,12 +18,21 @@ export interface LedgerChange {
   set: Record<string, unknown>;
   remove: string[];
   timeline: TimelineEntry[];
-  /** Store this task token (approval or hold) server-side. */
-  token?: { value: string; for: 'APPROVAL' | 'HOLD' };
+  /** Store this task token (approval or hold) server-side, unless a newer one is (`core/lease-token.ts`). */
+  token?: { value: string; for: 'APPROVAL' | 'HOLD'; rank?: number };
+  /** The hold took this reserved extension (`core/extension.ts`): finalise it on the record. */
+  extensionId?: string;
   /** The lease deleted the assignment (or never marked it): clear its `deleting` mark and the evidence. */
   releaseTuple: boolean;
   /** The lease's own create was reported SUCCEEDED: the tuple records that the tool created it. */
   created?: { requestId?: string };
+  /**
+   * What makes the projection apply once. Each workflow event happens once per execution (an
+   * extension once per extension), but a state whose PutEvents was retried puts one event per
+   * attempt, each with its own id: keyed by the event id alone, a retried hold would be ACTIVATED
+   * twice. The token of every attempt still goes through the token's own rank check.
+   */
+  key: string;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
@@ -42,7 +52,26 @@ const errorOf = (v: unknown): { error: string; cause: string } => {
 const endReasonOf = (end: unknown): EndReason =>
   errorOf(end).error === 'States.Timeout' ? 'EXPIRED' : 'REVOKED';
 
-const change = (partial: Partial<LedgerChange>): LedgerChange => ({
+const count = (v: unknown): number | undefined =>
+  Number.isSafeInteger(v) && (v as number) >= 0 ? (v as number) : undefined;
+
+/**
+ * The token a waiting state's event carries, ranked by its hold period and attempt. Events of an
+ * execution started before the workflow sent those (no `tokenAttempt`) carry an unranked token.
+ */
+const tokenOf = (d: Record<string, unknown>, kind: TokenFor): LedgerChange['token'] => {
+  const value = str(d.taskToken);
+  if (!value) return undefined;
+  const attempt = count(d.tokenAttempt);
+  const extensions = kind === 'HOLD' ? count(d.extensions) : 0;
+  if (attempt === undefined || extensions === undefined) return { value, for: kind };
+  return { value, for: kind, rank: tokenRank({ for: kind, extensions, attempt }) };
+};
+
+/** A finished lease takes no task token any more, however late an event brings one. */
+const FINISHED = { tokenRank: FINISHED_RANK };
+
+const change = (partial: Partial<LedgerChange>): Omit<LedgerChange, 'key'> => ({
   set: {},
   remove: [],
   timeline: [],
@@ -52,6 +81,14 @@ const change = (partial: Partial<LedgerChange>): LedgerChange => ({
 
 /** Returns null for events the API records itself (requested, approved, rejected) and unknown ones. */
 export function project(event: EngineEvent): LedgerChange | null {
+  const projected = projectFacts(event);
+  if (!projected) return null;
+  const type = event['detail-type'];
+  const key = projected.extensionId ? `workflow:${type}#${projected.extensionId}` : `workflow:${type}`;
+  return { ...projected, key };
+}
+
+function projectFacts(event: EngineEvent): Omit<LedgerChange, 'key'> | null {
   const d = event.detail;
   // The reconciler records its own endings before it announces them.
   if (d.recordedBy === 'reconciler') return null;
@@ -61,17 +98,14 @@ export function project(event: EngineEvent): LedgerChange | null {
     case DetailType.ApprovalRequested:
       // Without a task token it is the API asking approvers to extend a lease: recorded already.
       if (!str(d.taskToken)) return null;
-      return change({
-        timeline: [{ at, type: 'APPROVAL_REQUESTED' }],
-        token: str(d.taskToken) ? { value: d.taskToken as string, for: 'APPROVAL' } : undefined,
-      });
+      return change({ timeline: [{ at, type: 'APPROVAL_REQUESTED' }], token: tokenOf(d, 'APPROVAL') });
     case DetailType.ApprovalTimedOut:
       return change({
         status: 'APPROVAL_TIMED_OUT',
         // The workflow is the authority: an approval that raced the timeout moved the record on
-        // (GRANTING or SCHEDULED) but never reached the workflow.
-        from: ['PENDING_APPROVAL', 'GRANTING', 'SCHEDULED'],
-        set: { endedAt: at },
+        // (GRANTING or SCHEDULED, then perhaps REVOKING) but never reached the workflow.
+        from: ['PENDING_APPROVAL', 'GRANTING', 'SCHEDULED', 'REVOKING'],
+        set: { endedAt: at, ...FINISHED },
         remove: ['taskToken', 'tokenFor'],
         timeline: [{ at, type: 'APPROVAL_TIMED_OUT' }],
       });
@@ -94,16 +128,14 @@ export function project(event: EngineEvent): LedgerChange | null {
           { at: grantStartedAt, type: 'GRANT_STARTED', ...(requestId ? { detail: { requestId } } : {}) },
           { at, type: 'ACTIVATED', detail: { preExisting, expiresAt } },
         ],
-        token: str(d.taskToken) ? { value: d.taskToken as string, for: 'HOLD' } : undefined,
+        token: tokenOf(d, 'HOLD'),
         ...(preExisting ? {} : { created: requestId ? { requestId } : {} }),
       });
     }
     case DetailType.Extended:
-      // The API wrote EXTENDED and the new expiry when it asked; this only carries the new token.
-      return change({
-        set: { expiresAt: str(d.expiresAt) ?? addSeconds(at, Number(d.holdSeconds)) },
-        token: str(d.taskToken) ? { value: d.taskToken as string, for: 'HOLD' } : undefined,
-      });
+      // The hold took a reserved extension: the writer finalises the reservation it names (the
+      // API may have done so already) and keeps the new token.
+      return change({ token: tokenOf(d, 'HOLD'), extensionId: str(d.extensionId) });
     case DetailType.Ended: {
       const revokeStartedAt = iso(d.revokeStartedAt);
       return change({
@@ -114,6 +146,7 @@ export function project(event: EngineEvent): LedgerChange | null {
           endReason: endReasonOf(d.end),
           endedAt: at,
           ...(requestId ? { 'assignment.deleteRequestId': requestId } : {}),
+          ...FINISHED,
         },
         remove: ['taskToken', 'tokenFor'],
         timeline: [
@@ -138,6 +171,7 @@ export function project(event: EngineEvent): LedgerChange | null {
           ...(requestId ? { 'assignment.deleteRequestId': requestId } : {}),
           // A create that was answered: the reconciler looks it up by this id.
           ...(str(d.createRequestId) ? { 'assignment.createRequestId': d.createRequestId } : {}),
+          ...FINISHED,
         },
         remove: ['taskToken', 'tokenFor'],
         timeline: [{ at, type: 'FAILED', detail: { ...failure } }],
@@ -151,7 +185,7 @@ export function project(event: EngineEvent): LedgerChange | null {
       return change({
         status: 'FAILED',
         from: ['ACTIVE', 'REVOKING', 'GRANTING'],
-        set: { failure, ...(requestId ? { 'assignment.deleteRequestId': requestId } : {}) },
+        set: { failure, ...(requestId ? { 'assignment.deleteRequestId': requestId } : {}), ...FINISHED },
         remove: ['taskToken', 'tokenFor'],
         timeline: [{ at, type: 'FAILED', detail: { ...failure } }],
       });

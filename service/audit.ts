@@ -142,8 +142,11 @@ type StoredFinding = Omit<DriftFinding, 'kind'> & {
   sk: string;
   kind: string;
   findingKind: DriftFinding['kind'];
-  /** Whether the finding's event is out (`Ledger.recordDrift`); not part of the finding. */
+  /** Whether the finding's event is out (`DriftLedger.record`); not part of the finding. */
   published?: boolean;
+  /** A publisher's claim on the finding's event (the correlator's); not part of the finding. */
+  publishClaim?: string;
+  publishClaimAt?: number;
 };
 
 /**
@@ -164,7 +167,16 @@ export async function driftFindings(
   return {
     ...page,
     items: page.items.map(
-      ({ pk: _pk, sk: _sk, kind: _item, findingKind, published: _published, ...finding }) => ({
+      ({
+        pk: _pk,
+        sk: _sk,
+        kind: _item,
+        findingKind,
+        published: _p,
+        publishClaim: _c,
+        publishClaimAt: _a,
+        ...finding
+      }) => ({
         ...finding,
         kind: findingKind,
       }),

@@ -1,195 +1,229 @@
 import type { Caller } from '../adapters/directory.ts';
 import { parseDuration } from '../core/duration.ts';
 import { ConflictError, ForbiddenError } from '../core/errors.ts';
-import { type Lease, type LeaseRecord, publicLease } from '../core/lease.ts';
+import { checkExtension, reserveExtension } from '../core/extension.ts';
+import { type Approval, type Lease, type LeaseRecord, publicLease } from '../core/lease.ts';
 import { DetailType } from '../core/lease-status.ts';
-import { isApprover } from '../core/policy.ts';
-import { quorumReached } from '../core/quorum.ts';
+import { decidersOf, isApprover } from '../core/policy.ts';
+import { decisionOf, quorumReached } from '../core/quorum.ts';
 import type { ServiceContext } from './context.ts';
-import { applyExtension } from './lifecycle.ts';
-import { eventDetail, loadLease } from './requests.ts';
+import { deliverPending } from './deliveries.ts';
+import { extensionRuleOf, newExtensionId, settleExtension } from './extensions.ts';
+import { currentRule, eventDetail, loadLease, RACE_ATTEMPTS } from './requests.ts';
 import { DecisionBody, parseBody } from './schemas.ts';
 
-/**
- * Waits for the workflow's current task token of the given kind. The ledger writer stores it a
- * moment after the workflow reaches the waiting state. `loaded` saves a read when the caller
- * has just read the record.
- */
-export async function awaitToken(
-  ctx: ServiceContext,
-  id: string,
-  kind: 'APPROVAL' | 'HOLD',
-  loaded?: LeaseRecord,
-): Promise<LeaseRecord & { taskToken: string }> {
-  const deadline = Date.now() + ctx.tokenWaitMs;
-  let record = loaded;
-  for (;;) {
-    record ??= await loadLease(ctx, id);
-    if (record.taskToken && record.tokenFor === kind) {
-      return record as LeaseRecord & { taskToken: string };
-    }
-    if (Date.now() >= deadline) {
-      throw new ConflictError(
-        `lease ${id} is not ready for this yet (status ${record.status}); retry shortly`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 100));
-    record = undefined;
-  }
-}
+type Decision = Approval['decision'];
 
-/** What approve and reject both check: a pending lease, decided by one of its rule's approvers. */
-async function loadForDecision(ctx: ServiceContext, caller: Caller, id: string, body: unknown) {
-  const { comment } = parseBody(DecisionBody, body);
+/**
+ * What approve and reject both check: the caller is an approver of the lease's rule as the policy
+ * and the directory say now (not when it was requested), and never its requester.
+ */
+async function loadForDecision(ctx: ServiceContext, caller: Caller, id: string) {
   const record = await loadLease(ctx, id);
   if (record.requester.userId === caller.userId) {
     throw new ForbiddenError('nobody approves or rejects their own lease');
   }
-  // Groups come from the directory at this moment, not from when the lease was requested (nor
-  // from a cached copy of the caller).
-  if (!isApprover(record.approvers, await ctx.directory.resolve(caller.userName))) {
+  const deciders = decidersOf(ctx.policy, record);
+  if (!isApprover(deciders.approvers, await ctx.directory.resolve(caller.userName))) {
     throw new ForbiddenError(`${caller.userName} is not an approver for rule ${record.ruleId}`);
   }
-  const extension = record.status === 'ACTIVE' && record.pendingExtension !== undefined;
-  if (record.status !== 'PENDING_APPROVAL' && !extension) {
-    throw new ConflictError(`lease ${id} is ${record.status}, not pending approval`);
-  }
-  return { comment, record };
+  return { record, required: deciders.required };
 }
 
-/** POST /leases/{id}/approve: one distinct approval; the last one needed releases the workflow. */
+const approvalOf = (caller: Caller, decision: Decision, at: string, comment?: string): Approval => ({
+  userName: caller.userName,
+  userId: caller.userId,
+  decision,
+  at,
+  ...(comment ? { comment } : {}),
+});
+
+/** An extension's approval round is open: waiting for approvers, or approved and being applied. */
+const extensionOpen = (record: LeaseRecord) =>
+  record.status === 'ACTIVE' &&
+  (record.pendingExtension !== undefined || record.extension?.approved === true);
+
+/**
+ * The caller decided this lease before. The same answer again is a retry: every effect of the
+ * first call is run again (the workflow told, the event published), nothing is counted twice.
+ * A different answer is a 409: decisions are not changed.
+ */
+async function repeated(ctx: ServiceContext, record: LeaseRecord, earlier: Approval, answer: Decision) {
+  if (earlier.decision !== answer) {
+    throw new ConflictError(
+      `${earlier.userName} already ${earlier.decision === 'APPROVED' ? 'approved' : 'rejected'} lease ${record.id}; a decision is not changed`,
+    );
+  }
+  await deliverPending(ctx, record);
+  await ctx.events.publish(
+    answer === 'APPROVED' ? DetailType.Approved : DetailType.Rejected,
+    eventDetail(record, earlier.at, { approver: earlier.userName }),
+  );
+  return publicLease(await loadLease(ctx, record.id));
+}
+
+/**
+ * POST /leases/{id}/approve: one distinct approval (by Identity Store user id); the last one
+ * needed records the grant and releases the workflow. The lease must still be grantable under
+ * the policy as it is now. Two approvers at once are both counted against the list each saw.
+ */
 export async function approveLease(
   ctx: ServiceContext,
   caller: Caller,
   id: string,
   body: unknown,
 ): Promise<Lease> {
-  const { comment, record } = await loadForDecision(ctx, caller, id, body);
-  if (record.status === 'ACTIVE') return approveExtension(ctx, caller, record, comment);
-  if (record.approvals.some((a) => a.userName === caller.userName)) {
-    throw new ConflictError(`${caller.userName} already approved lease ${id}`);
-  }
-  const at = ctx.now().toISOString();
-  const approval = {
-    userName: caller.userName,
-    decision: 'APPROVED' as const,
-    at,
-    ...(comment ? { comment } : {}),
-  };
-  const completes = quorumReached(
-    [...record.approvals, approval],
-    record.requester.userName,
-    record.required,
-  );
-  // The approval that completes the quorum releases the workflow, so its task token must be there
-  // before anything is recorded: a timeout then leaves the lease exactly as it was.
-  const waiting = completes ? await awaitToken(ctx, id, 'APPROVAL', record) : undefined;
-  const next =
-    waiting?.startAt && Date.parse(waiting.startAt) > ctx.now().getTime() ? 'SCHEDULED' : 'GRANTING';
-  const updated = await ctx.ledger.updateLease(id, {
-    from: ['PENDING_APPROVAL'],
-    ...(waiting ? { status: next, remove: ['taskToken', 'tokenFor'] } : {}),
-    set: { approvals: [...record.approvals, approval] },
-    timeline: [
-      { at, type: 'APPROVED', actor: caller.userName, ...(comment ? { detail: { comment } } : {}) },
-      ...(waiting && next === 'SCHEDULED'
-        ? [{ at, type: 'SCHEDULED' as const, detail: { startAt: waiting.startAt } }]
-        : []),
-    ],
-    // Two approvers at once must not both count against the same previous list.
-    condition: { expression: 'size(approvals) = :seen', values: { ':seen': record.approvals.length } },
-  });
-  if (!updated) throw new ConflictError(`lease ${id} changed meanwhile; retry`);
-  if (waiting) {
-    // Release the workflow before anything else: approval → grant latency is what users feel.
-    const outcome = await ctx.engine.succeed(waiting.taskToken, {
-      approvedBy: updated.approvals.map((a) => a.userName),
-      at,
-    });
-    if (outcome === 'stale') {
-      ctx.logger.warn('approval arrived after the workflow stopped waiting', { leaseId: id });
+  const { comment } = parseBody(DecisionBody, body);
+  for (let attempt = 0; attempt < RACE_ATTEMPTS; attempt++) {
+    const { record, required } = await loadForDecision(ctx, caller, id);
+    if (extensionOpen(record)) {
+      const out = await approveExtension(ctx, caller, record, required, comment);
+      if (out) return out;
+      continue;
     }
+    const earlier = decisionOf(record.approvals, caller.userId);
+    if (earlier) return repeated(ctx, record, earlier, 'APPROVED');
+    if (record.status !== 'PENDING_APPROVAL') {
+      throw new ConflictError(`lease ${id} is ${record.status}, not pending approval`);
+    }
+    const rule = await currentRule(ctx, record);
+    if (record.durationSeconds > parseDuration(rule.maxDuration, 'maxDuration')) {
+      throw new ConflictError(
+        `lease ${id} lasts ${record.duration}, over rule ${rule.id}'s maximum ${rule.maxDuration} now`,
+      );
+    }
+    const at = ctx.now().toISOString();
+    const approvals = [...record.approvals, approvalOf(caller, 'APPROVED', at, comment)];
+    const completes = quorumReached(approvals, record.requester.userId, required);
+    const next =
+      record.startAt && Date.parse(record.startAt) > ctx.now().getTime() ? 'SCHEDULED' : 'GRANTING';
+    // The decision is recorded first, the task token kept until the workflow has it: when telling
+    // the workflow fails, the same approval again (or the next token's arrival) tells it.
+    const updated = await ctx.ledger.updateLease(id, {
+      from: ['PENDING_APPROVAL'],
+      ...(completes ? { status: next } : {}),
+      set: { approvals },
+      timeline: [
+        { at, type: 'APPROVED', actor: caller.userName, ...(comment ? { detail: { comment } } : {}) },
+        ...(completes && next === 'SCHEDULED'
+          ? [{ at, type: 'SCHEDULED' as const, detail: { startAt: record.startAt } }]
+          : []),
+      ],
+      // Two approvers at once must not both count against the same previous list.
+      condition: { expression: 'size(approvals) = :seen', values: { ':seen': record.approvals.length } },
+    });
+    if (!updated) continue;
+    // Release the workflow before anything else: approval → grant latency is what users feel.
+    if (completes) await deliverPending(ctx, updated);
+    await ctx.events.publish(DetailType.Approved, eventDetail(updated, at, { approver: caller.userName }));
+    return publicLease(updated);
   }
-  await ctx.events.publish(DetailType.Approved, eventDetail(updated, at, { approver: caller.userName }));
-  return publicLease(updated);
+  throw new ConflictError(`lease ${id} kept changing while approving it; retry`);
 }
 
-/** POST /leases/{id}/reject: any one approver ends the request. */
+/** POST /leases/{id}/reject: any one approver ends the request (or drops a pending extension). */
 export async function rejectLease(
   ctx: ServiceContext,
   caller: Caller,
   id: string,
   body: unknown,
 ): Promise<Lease> {
-  const { comment, record } = await loadForDecision(ctx, caller, id, body);
-  if (record.status === 'ACTIVE') return rejectExtension(ctx, caller, record, comment);
-  const waiting = await awaitToken(ctx, id, 'APPROVAL', record);
-  const at = ctx.now().toISOString();
-  const rejected = await ctx.ledger.updateLease(id, {
-    status: 'REJECTED',
-    from: ['PENDING_APPROVAL'],
-    set: {
-      endedAt: at,
-      approvals: [
-        ...record.approvals,
-        { userName: caller.userName, decision: 'REJECTED', at, ...(comment ? { comment } : {}) },
+  const { comment } = parseBody(DecisionBody, body);
+  for (let attempt = 0; attempt < RACE_ATTEMPTS; attempt++) {
+    const { record } = await loadForDecision(ctx, caller, id);
+    if (extensionOpen(record)) return rejectExtension(ctx, caller, record, comment);
+    const earlier = decisionOf(record.approvals, caller.userId);
+    if (earlier) return repeated(ctx, record, earlier, 'REJECTED');
+    if (record.status !== 'PENDING_APPROVAL') {
+      throw new ConflictError(`lease ${id} is ${record.status}, not pending approval`);
+    }
+    const at = ctx.now().toISOString();
+    const rejected = await ctx.ledger.updateLease(id, {
+      status: 'REJECTED',
+      from: ['PENDING_APPROVAL'],
+      set: { endedAt: at, approvals: [...record.approvals, approvalOf(caller, 'REJECTED', at, comment)] },
+      timeline: [
+        { at, type: 'REJECTED', actor: caller.userName, ...(comment ? { detail: { comment } } : {}) },
       ],
-    },
-    remove: ['taskToken', 'tokenFor'],
-    timeline: [{ at, type: 'REJECTED', actor: caller.userName, ...(comment ? { detail: { comment } } : {}) }],
-  });
-  if (!rejected) throw new ConflictError(`lease ${id} is no longer pending approval`);
-  await ctx.engine.fail(waiting.taskToken, 'Lease.Rejected', { by: caller.userName });
-  await ctx.events.publish(DetailType.Rejected, eventDetail(rejected, at, { approver: caller.userName }));
-  return publicLease(rejected);
+    });
+    if (!rejected) continue;
+    await deliverPending(ctx, rejected);
+    await ctx.events.publish(DetailType.Rejected, eventDetail(rejected, at, { approver: caller.userName }));
+    return publicLease(rejected);
+  }
+  throw new ConflictError(`lease ${id} kept changing while rejecting it; retry`);
 }
 
-/** An approval of a pending extension; the last one needed moves the expiry. */
-async function approveExtension(ctx: ServiceContext, caller: Caller, record: LeaseRecord, comment?: string) {
-  const pending = record.pendingExtension as NonNullable<LeaseRecord['pendingExtension']>;
-  if (pending.approvals.some((a) => a.userName === caller.userName)) {
-    throw new ConflictError(`${caller.userName} already approved the extension of lease ${record.id}`);
+/**
+ * An approval of a pending extension. The one that completes the quorum reserves the extension in
+ * the same write that records it (so two approvers at once cannot both apply it), then hands it
+ * to the workflow. Undefined: the record changed meanwhile, decide again.
+ */
+async function approveExtension(
+  ctx: ServiceContext,
+  caller: Caller,
+  record: LeaseRecord,
+  required: number,
+  comment?: string,
+): Promise<Lease | undefined> {
+  const pending = record.pendingExtension;
+  const earlier = decisionOf(pending?.approvals ?? [], caller.userId);
+  if (record.extension?.approved) {
+    if (earlier) return settleExtension(ctx, record.id, record.extension);
+    throw new ConflictError(`the extension of lease ${record.id} is already approved`);
   }
+  if (!pending) return undefined;
+  if (earlier) return publicLease(record);
+  const rule = await currentRule(ctx, record);
+  const added = parseDuration(pending.duration);
+  checkExtension(record, added, extensionRuleOf(rule));
   const at = ctx.now().toISOString();
-  const approval = {
-    userName: caller.userName,
-    decision: 'APPROVED' as const,
-    at,
-    ...(comment ? { comment } : {}),
-  };
+  const approvals = [...pending.approvals, approvalOf(caller, 'APPROVED', at, comment)];
   const entry = {
     at,
     type: 'APPROVED' as const,
     actor: caller.userName,
-    detail: { extension: pending.duration },
+    detail: { extension: pending.duration, ...(comment ? { comment } : {}) },
   };
-  if (!quorumReached([...pending.approvals, approval], record.requester.userName, record.required)) {
-    const updated = await ctx.ledger.updateLease(record.id, {
-      from: ['ACTIVE'],
-      set: { 'pendingExtension.approvals': [...pending.approvals, approval] },
-      timeline: [entry],
-      condition: {
-        expression: 'size(pendingExtension.approvals) = :seen',
-        values: { ':seen': pending.approvals.length },
-      },
-    });
-    if (!updated) throw new ConflictError(`lease ${record.id} changed meanwhile; retry`);
-    return publicLease(updated);
-  }
-  const extended = await applyExtension(ctx, record, parseDuration(pending.duration), caller.userName, {
-    remove: ['pendingExtension'],
+  const completes = quorumReached(approvals, record.requester.userId, required);
+  const reservation = completes
+    ? reserveExtension(record, added, {
+        id: newExtensionId(),
+        requesterId: record.requester.userId,
+        actor: caller.userName,
+        at,
+        approved: true,
+      })
+    : undefined;
+  const updated = await ctx.ledger.updateLease(record.id, {
+    from: ['ACTIVE'],
+    set: { 'pendingExtension.approvals': approvals, ...(reservation ? { extension: reservation } : {}) },
     timeline: [entry],
+    condition: {
+      expression:
+        'size(pendingExtension.approvals) = :seen AND attribute_not_exists(#extension) AND #durationSeconds = :seenSeconds',
+      names: { '#extension': 'extension', '#durationSeconds': 'durationSeconds' },
+      values: { ':seen': pending.approvals.length, ':seenSeconds': record.durationSeconds },
+    },
   });
+  if (!updated) return undefined;
+  if (!reservation) return publicLease(updated);
   await ctx.events.publish(
     DetailType.Approved,
     eventDetail(record, at, { approver: caller.userName, extension: pending.duration }),
   );
-  return extended;
+  return settleExtension(ctx, record.id, reservation, updated);
 }
 
 /** A rejected extension is dropped; the lease keeps its current expiry. */
 async function rejectExtension(ctx: ServiceContext, caller: Caller, record: LeaseRecord, comment?: string) {
-  const pending = record.pendingExtension as NonNullable<LeaseRecord['pendingExtension']>;
+  const pending = record.pendingExtension;
+  if (!pending || record.extension) {
+    throw new ConflictError(`the extension of lease ${record.id} is already approved`);
+  }
+  if (decisionOf(pending.approvals, caller.userId)) {
+    throw new ConflictError(`${caller.userName} already approved the extension of lease ${record.id}`);
+  }
   const at = ctx.now().toISOString();
   const updated = await ctx.ledger.updateLease(record.id, {
     from: ['ACTIVE'],
@@ -202,7 +236,11 @@ async function rejectExtension(ctx: ServiceContext, caller: Caller, record: Leas
         detail: { extension: pending.duration, ...(comment ? { comment } : {}) },
       },
     ],
-    condition: { expression: 'attribute_exists(pendingExtension)', values: {} },
+    condition: {
+      expression: 'attribute_exists(pendingExtension) AND attribute_not_exists(#extension)',
+      names: { '#extension': 'extension' },
+      values: {},
+    },
   });
   if (!updated) throw new ConflictError(`lease ${record.id} has no extension waiting any more`);
   await ctx.events.publish(

@@ -1,19 +1,20 @@
 import type { Caller } from '../adapters/directory.ts';
-import type { HoldPeriod } from '../adapters/engine.ts';
-import { addSeconds, formatDuration, parseDuration, secondsUntil } from '../core/duration.ts';
-import { ConflictError, ForbiddenError, ValidationError } from '../core/errors.ts';
+import { ConflictError, ForbiddenError } from '../core/errors.ts';
 import { type Lease, type LeaseRecord, publicLease, type TimelineEntry } from '../core/lease.ts';
-import { DetailType, sourcesOf } from '../core/lease-status.ts';
-import { findRule, isAdmin } from '../core/policy.ts';
+import { isAdmin } from '../core/policy.ts';
 import type { ServiceContext } from './context.ts';
-import { awaitToken } from './decisions.ts';
-import { eventDetail, loadLease } from './requests.ts';
-import { ExtendBody, parseBody, RevokeBody } from './schemas.ts';
+import { deliverPending } from './deliveries.ts';
+import { loadLease, RACE_ATTEMPTS } from './requests.ts';
+import { parseBody, RevokeBody } from './schemas.ts';
+
+export { extendLease } from './extensions.ts';
 
 /**
- * POST /leases/{id}/revoke. Pending or scheduled: withdrawn (CANCELLED), nothing was granted.
- * Active: the workflow revokes now. Granting: REVOKING is recorded and the ledger writer delivers
- * the revoke the moment the workflow starts holding.
+ * POST /leases/{id}/revoke. Pending: withdrawn (CANCELLED). Scheduled: withdrawn while the
+ * workflow has not claimed the start, revoked once it has. Granting or active: REVOKING, and the
+ * workflow is told. Each outcome is recorded first and the task token kept until the workflow
+ * has it, so a revoke whose call to the workflow failed can be sent again (and the ledger writer
+ * sends it to the next token that arrives): the same revoke again answers the same lease.
  */
 export async function revokeLease(
   ctx: ServiceContext,
@@ -22,150 +23,101 @@ export async function revokeLease(
   body: unknown,
 ): Promise<Lease> {
   const { reason } = parseBody(RevokeBody, body);
-  const record = await loadLease(ctx, id);
-  if (record.requester.userId !== caller.userId && !isAdmin(ctx.policy, caller)) {
-    throw new ForbiddenError(`${caller.userName} may not revoke lease ${id}`);
-  }
   const at = ctx.now().toISOString();
   const detail = { by: caller.userName, ...(reason ? { reason } : {}) };
+  for (let attempt = 0; attempt < RACE_ATTEMPTS; attempt++) {
+    const record = await loadLease(ctx, id);
+    if (record.requester.userId !== caller.userId && !isAdmin(ctx.policy, caller)) {
+      throw new ForbiddenError(`${caller.userName} may not revoke lease ${id}`);
+    }
+    const done = await revokeOnce(ctx, record, at, caller.userName, detail);
+    if (done) return publicLease(done);
+  }
+  throw new ConflictError(`lease ${id} kept changing while revoking it; retry`);
+}
+
+/** One round: the record written (or found already written) and the workflow told; undefined to retry. */
+async function revokeOnce(
+  ctx: ServiceContext,
+  record: LeaseRecord,
+  at: string,
+  actor: string,
+  detail: Record<string, unknown>,
+): Promise<LeaseRecord | undefined> {
+  const id = record.id;
+  const cancelled: TimelineEntry = { at, type: 'CANCELLED', actor, detail };
   switch (record.status) {
     case 'PENDING_APPROVAL': {
-      const waiting = await awaitToken(ctx, id, 'APPROVAL', record);
-      const cancelled = await ctx.ledger.updateLease(id, {
+      const updated = await ctx.ledger.updateLease(id, {
         status: 'CANCELLED',
         from: ['PENDING_APPROVAL'],
         set: { endedAt: at },
-        remove: ['taskToken', 'tokenFor'],
-        timeline: [{ at, type: 'CANCELLED', actor: caller.userName, detail }],
+        timeline: [cancelled],
       });
-      if (!cancelled) throw new ConflictError(`lease ${id} changed meanwhile; retry`);
-      await ctx.engine.fail(waiting.taskToken, 'Lease.Cancelled', detail);
-      return publicLease(cancelled);
+      return updated && told(ctx, updated);
     }
     case 'SCHEDULED': {
-      // The workflow only waits for the start time: stopping it leaves nothing behind.
-      const cancelled = await ctx.ledger.updateLease(id, {
+      if (record.startClaimedAt) return revoking(ctx, record, at, actor, detail);
+      // The workflow claims the start on this same item (ClaimStart): whichever write comes first
+      // decides. A withdrawal that wins is final even if the execution keeps running (the claim
+      // then fails and it grants nothing), so stopping it is only tidying up.
+      const updated = await ctx.ledger.updateLease(id, {
         status: 'CANCELLED',
         from: ['SCHEDULED'],
         set: { endedAt: at },
-        timeline: [{ at, type: 'CANCELLED', actor: caller.userName, detail }],
+        timeline: [cancelled],
+        condition: { expression: 'attribute_not_exists(startClaimedAt)', values: {} },
       });
-      if (!cancelled) throw new ConflictError(`lease ${id} changed meanwhile; retry`);
-      await ctx.engine.stop(record.executionArn, `cancelled by ${caller.userName}`);
-      return publicLease(cancelled);
+      if (!updated) return undefined;
+      await told(ctx, updated);
+      await ctx.engine.stop(record.executionArn, `cancelled by ${actor}`).catch((err: unknown) => {
+        ctx.logger.warn('could not stop the withdrawn lease; its start claim will fail', {
+          leaseId: id,
+          error: err as Error,
+        });
+      });
+      return updated;
     }
     case 'GRANTING':
-    case 'ACTIVE': {
-      const revoking = await ctx.ledger.updateLease(id, {
-        status: 'REVOKING',
-        from: sourcesOf('REVOKING'),
-        timeline: [{ at, type: 'REVOKE_REQUESTED', actor: caller.userName, detail }],
-      });
-      if (!revoking) throw new ConflictError(`lease ${id} changed meanwhile; retry`);
-      if (revoking.taskToken && revoking.tokenFor === 'HOLD') {
-        const outcome = await ctx.engine.fail(revoking.taskToken, 'Lease.Revoked', detail);
-        if (outcome === 'stale') {
-          // An extension just replaced the token: the writer will deliver the revoke with the next one.
-          ctx.logger.info('hold token replaced meanwhile; revoke left to the ledger writer', { leaseId: id });
-        }
-      }
-      return publicLease(revoking);
-    }
+    case 'ACTIVE':
+      return revoking(ctx, record, at, actor, detail);
+    // Already recorded: this is a retry. Tell the workflow again if it may not have heard.
+    case 'REVOKING':
+    case 'CANCELLED':
+      return told(ctx, record);
     default:
       throw new ConflictError(`lease ${id} is ${record.status}; there is nothing to revoke`);
   }
 }
 
-/** POST /leases/{id}/extend: adds `duration`; the lease's total stays within its rule's maximum. */
-export async function extendLease(
-  ctx: ServiceContext,
-  caller: Caller,
-  id: string,
-  body: unknown,
-): Promise<Lease> {
-  const { duration } = parseBody(ExtendBody, body);
-  const added = parseDuration(duration, 'duration');
-  const record = await loadLease(ctx, id);
-  if (record.requester.userId !== caller.userId)
-    throw new ForbiddenError('only the requester extends a lease');
-  if (record.status !== 'ACTIVE')
-    throw new ConflictError(`lease ${id} is ${record.status}; only an ACTIVE lease is extended`);
-  const rule = findRule(ctx.policy, record.ruleId);
-  if (!rule) throw new ConflictError(`rule ${record.ruleId} no longer exists in the access policy`);
-  const total = record.durationSeconds + added;
-  const max = parseDuration(rule.maxDuration, 'maxDuration');
-  if (total > max) {
-    throw new ValidationError(
-      'duration',
-      `the lease would last ${formatDuration(total)}, over the maximum ${rule.maxDuration} of rule ${rule.id}`,
-    );
-  }
-  if (rule.approval !== 'none') {
-    // Same approvers, same quorum as the request: the extension waits for them; access goes on
-    // until the current expiry meanwhile.
-    if (record.pendingExtension)
-      throw new ConflictError(`lease ${id} already has an extension waiting for approval`);
-    const at = ctx.now().toISOString();
-    const pendingExtension = { duration: formatDuration(added), requestedAt: at, approvals: [] };
-    const waiting = await ctx.ledger.updateLease(id, {
-      from: ['ACTIVE'],
-      set: { pendingExtension },
-      timeline: [
-        {
-          at,
-          type: 'APPROVAL_REQUESTED',
-          actor: caller.userName,
-          detail: { extension: pendingExtension.duration },
-        },
-      ],
-      condition: { expression: 'attribute_not_exists(pendingExtension)', values: {} },
-    });
-    if (!waiting) throw new ConflictError(`lease ${id} changed meanwhile; retry`);
-    await ctx.events.publish(
-      DetailType.ApprovalRequested,
-      eventDetail(waiting, at, { extension: pendingExtension.duration, approvers: waiting.approvers }),
-    );
-    return publicLease(waiting);
-  }
-  return applyExtension(ctx, record, added, caller.userName);
-}
-
-/** Moves the workflow's expiry by `added` seconds and records it. */
-export async function applyExtension(
+async function revoking(
   ctx: ServiceContext,
   record: LeaseRecord,
-  added: number,
+  at: string,
   actor: string,
-  extra: { remove?: string[]; timeline?: TimelineEntry[] } = {},
-): Promise<Lease> {
-  const id = record.id;
-  const total = record.durationSeconds + added;
-  const holding = await awaitToken(ctx, id, 'HOLD', record);
-  const expiresAt = addSeconds(holding.expiresAt ?? ctx.now().toISOString(), added);
-  // The workflow first: if the lease is already ending (or another extension used this token),
-  // nothing is recorded.
-  const outcome = await ctx.engine.succeed(holding.taskToken, {
-    eventType: DetailType.Extended,
-    seconds: Math.max(1, secondsUntil(expiresAt, ctx.now())),
-    expiresAt,
-    extensionId: null,
-    extensions: 0,
-  } satisfies HoldPeriod);
-  if (outcome === 'stale') throw new ConflictError(`lease ${id} is ending or was just extended; retry`);
-  const at = ctx.now().toISOString();
-  const extended = await ctx.ledger.updateLease(id, {
-    set: { expiresAt, duration: formatDuration(total), durationSeconds: total },
-    remove: extra.remove ?? [],
-    timeline: [
-      ...(extra.timeline ?? []),
-      { at, type: 'EXTENDED', actor, detail: { added: formatDuration(added), expiresAt } },
-    ],
+  detail: Record<string, unknown>,
+): Promise<LeaseRecord | undefined> {
+  const updated = await ctx.ledger.updateLease(record.id, {
+    status: 'REVOKING',
+    from: ['SCHEDULED', 'GRANTING', 'ACTIVE'],
+    timeline: [{ at, type: 'REVOKE_REQUESTED', actor, detail }],
+    // A scheduled lease is revoked only once its start was claimed; before, it is withdrawn.
+    condition: {
+      expression: '#status <> :scheduled OR attribute_exists(startClaimedAt)',
+      names: { '#status': 'status' },
+      values: { ':scheduled': 'SCHEDULED' },
+    },
   });
-  if (!extended) throw new ConflictError(`lease ${id} disappeared`);
-  // The used token is dead; the ledger writer stores the next one (unless it already has).
-  await ctx.ledger.updateLease(id, {
-    remove: ['taskToken', 'tokenFor'],
-    condition: { expression: 'taskToken = :used', values: { ':used': holding.taskToken } },
-  });
-  return publicLease(extended);
+  return updated && told(ctx, updated);
+}
+
+/**
+ * Tells the workflow (when it holds a token for it) and answers the record. Without a token yet,
+ * the ledger writer tells the token when it arrives; with a stale one, the next token.
+ */
+async function told(ctx: ServiceContext, record: LeaseRecord): Promise<LeaseRecord> {
+  const { outcome } = await deliverPending(ctx, record);
+  if (outcome === 'stale')
+    ctx.logger.info('token replaced meanwhile; left to the ledger writer', { leaseId: record.id });
+  return record;
 }

@@ -6,6 +6,7 @@ import { LEASE_STATUSES, TIMELINE_TYPES } from '../core/lease-status.ts';
 
 const ApprovalSchema = z.object({
   userName: z.string(),
+  userId: z.string().meta({ description: 'The Identity Store user id; quorum counts distinct ids.' }),
   decision: z.enum(['APPROVED', 'REJECTED']),
   comment: z.string().optional(),
   at: z.string(),

@@ -3,7 +3,8 @@ import { eligibleTargets } from '../core/eligibility.ts';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../core/errors.ts';
 import { type Lease, type LeaseRecord, publicLease } from '../core/lease.ts';
 import { LeaseStatusSchema } from '../core/lease-status.ts';
-import { isAdmin, isApprover, isAuditor } from '../core/policy.ts';
+import { decidersOf, findRule, isAdmin, isApprover, isAuditor, type Policy } from '../core/policy.ts';
+import { decisionOf } from '../core/quorum.ts';
 import type { ServiceContext } from './context.ts';
 import { type ListPage, listPage, type Query } from './paging.ts';
 
@@ -69,15 +70,17 @@ export async function listLeases(
 }
 
 /** Whether the caller may decide this lease (or its extension) and has not yet. */
-const awaitsDecisionOf = (caller: Caller) => (lease: LeaseRecord) => {
-  if (lease.requester.userId === caller.userId || !isApprover(lease.approvers, caller)) return false;
+const awaitsDecisionOf = (policy: Policy, caller: Caller) => (lease: LeaseRecord) => {
+  // The approvers of the rule as the policy says now; a lease whose rule is gone waits for no one.
+  if (lease.requester.userId === caller.userId || !findRule(policy, lease.ruleId)) return false;
+  if (!isApprover(decidersOf(policy, lease).approvers, caller)) return false;
   const decided = lease.status === 'ACTIVE' ? lease.pendingExtension?.approvals : lease.approvals;
-  if (!decided) return false;
-  // Decisions made since approvals carry the approver's id are matched on it, older ones by name.
-  return !decided.some((a) => {
-    const userId = (a as { userId?: string }).userId;
-    return userId ? userId === caller.userId : a.userName === caller.userName;
-  });
+  // Decisions are matched on the approver's id (older ones, recorded without, by name).
+  return (
+    decided !== undefined &&
+    !decisionOf(decided, caller.userId) &&
+    !decided.some((a) => !a.userId && a.userName === caller.userName)
+  );
 };
 
 /** GET /approvals: requests and extensions the caller may decide and has not decided yet. */
@@ -90,7 +93,7 @@ export async function pendingApprovals(
     index: 'byStatus',
     // Requests waiting for approval, then active leases (whose extension may wait).
     partitions: ['PENDING_APPROVAL', 'ACTIVE'],
-    keep: awaitsDecisionOf(caller),
+    keep: awaitsDecisionOf(ctx.policy, caller),
   });
   return { ...page, items: page.items.map(publicLease) };
 }

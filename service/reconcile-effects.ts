@@ -20,9 +20,9 @@ export async function reportDrift(
   key: string,
   finding: Finding & Record<string, unknown>,
 ): Promise<void> {
-  if (!(await deps.ledger.recordDrift(key, finding))) return;
+  if (!(await deps.ledger.drift.record(key, finding))) return;
   await deps.events.publish(DetailType.DriftDetected, finding);
-  await deps.ledger.driftPublished(key);
+  await deps.ledger.drift.published(key);
 }
 
 /** Leases whose workflow can no longer end them: the reconciler records the end and says so. */

@@ -2,14 +2,50 @@ import { createHash } from 'node:crypto';
 import type { Caller } from '../adapters/directory.ts';
 import type { WorkflowInput } from '../adapters/engine.ts';
 import { formatDuration, parseDuration, parseTimestamp } from '../core/duration.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.ts';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnauthorizedError,
+  ValidationError,
+} from '../core/errors.ts';
 import { type Lease, type LeaseRecord, publicLease, type TimelineEntry } from '../core/lease.ts';
 import { DetailType } from '../core/lease-status.ts';
 import { leaseKey, newLeaseId, tuplePk } from '../core/ledger-keys.ts';
-import { evaluateRequest, isAdmin, isApprover, isAuditor } from '../core/policy.ts';
+import { evaluateRequest, isAdmin, isApprover, isAuditor, type Rule, recheckLease } from '../core/policy.ts';
 import { MAX_SCHEDULE_AHEAD_SECONDS } from '../core/workflow-limits.ts';
 import type { ServiceContext } from './context.ts';
 import { CreateLeaseBody, parseBody } from './schemas.ts';
+
+/**
+ * Conditional writes that lose a race re-read the lease and decide again this often before giving
+ * up with a 409: each round one of the racing writers wins.
+ */
+export const RACE_ATTEMPTS = 6;
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The lease's rule as the policy says now, for its requester as the directory says now (groups
+ * change): still there, still covering the target, target not protected, requester still allowed.
+ */
+export async function currentRule(
+  ctx: ServiceContext,
+  lease: LeaseRecord,
+  requester?: Caller,
+): Promise<Rule> {
+  let identity = requester;
+  try {
+    identity ??= await ctx.directory.resolve(lease.requester.userName);
+  } catch (err) {
+    if (!(err instanceof UnauthorizedError)) throw err;
+    throw new ForbiddenError(
+      `the requester ${lease.requester.userName} is no longer an Identity Center user`,
+    );
+  }
+  const tree = await ctx.organization?.();
+  return recheckLease(ctx.policy, identity, lease, tree?.ousOf(lease.accountId) ?? []);
+}
 
 export const eventDetail = (lease: LeaseRecord, at: string, extra: Record<string, unknown> = {}) => ({
   leaseId: lease.id,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventPublisher } from '../../adapters/engine.ts';
 import type { Ledger } from '../../adapters/ledger.ts';
@@ -8,7 +9,7 @@ import { managedPermissionSets, type Policy } from '../../core/policy.ts';
 import type { Catalog } from '../../service/context.ts';
 
 export interface CorrelatorDeps {
-  ledger: Pick<Ledger, 'queryLeases' | 'updateLease' | 'recordDrift' | 'driftPublished'>;
+  ledger: Pick<Ledger, 'queryLeases' | 'updateLease' | 'drift'>;
   events: Pick<EventPublisher, 'publish'>;
   catalog: Catalog;
   policy: Policy;
@@ -32,6 +33,17 @@ export class CorrelationPendingError extends Error {
   constructor(readonly eventId: string) {
     super(`CloudTrail event ${eventId}: its lease has not recorded the request id yet; retried later`);
     this.name = 'CorrelationPendingError';
+  }
+}
+
+/**
+ * Another delivery of the same record holds the right to publish its drift event: this one comes
+ * back later (by then the event is out, or the other delivery gave the claim back).
+ */
+export class DriftPublishPendingError extends Error {
+  constructor(readonly eventId: string) {
+    super(`CloudTrail event ${eventId}: another delivery is publishing its drift event; retried later`);
+    this.name = 'DriftPublishPendingError';
   }
 }
 
@@ -122,10 +134,19 @@ export async function correlateRecord(deps: CorrelatorDeps, event: unknown): Pro
         ...verdict.finding,
         principal: { ...verdict.finding.principal, ...(userName ? { userName } : {}) },
       };
-      if (await deps.ledger.recordDrift(verdict.key, finding)) {
-        await deps.events.publish(DetailType.DriftDetected, finding);
+      if (await deps.ledger.drift.record(verdict.key, finding)) {
+        // One publisher at a time: CloudTrail delivers a record more than once, at once too.
+        const claim = randomUUID();
+        if (!(await deps.ledger.drift.claimPublish(verdict.key, claim)))
+          throw new DriftPublishPendingError(call.eventId);
+        try {
+          await deps.events.publish(DetailType.DriftDetected, finding);
+        } catch (err) {
+          await deps.ledger.drift.releasePublish(verdict.key, claim);
+          throw err;
+        }
         // Marked only once the event is out: a failed publish is retried with the record.
-        await deps.ledger.driftPublished(verdict.key);
+        await deps.ledger.drift.published(verdict.key);
         logger.warn('out-of-band assignment change', { finding });
       }
       return { ...verdict, finding };

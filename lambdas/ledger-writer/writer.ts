@@ -1,57 +1,73 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Engine } from '../../adapters/engine.ts';
 import type { Ledger } from '../../adapters/ledger.ts';
-import { type EngineEvent, project } from '../../core/projection.ts';
+import type { LeaseRecord } from '../../core/lease.ts';
+import { type EngineEvent, type LedgerChange, project } from '../../core/projection.ts';
+import { deliverPending } from '../../service/deliveries.ts';
+import { finaliseExtension } from '../../service/extensions.ts';
 
 export interface LedgerWriterDeps {
   ledger: Ledger;
   engine: Engine;
   logger: Logger;
+  now?: () => Date;
 }
 
 /**
  * Projects one workflow event into the lease record: status, timeline, the task token the API
- * will need next. Delivery is at least once and unordered, so every write is idempotent per event
- * id and a status only moves forward.
+ * will need next. Delivery is at least once and unordered, so the projection applies once per
+ * workflow event (not per event id: a retried state puts one per attempt) and a status only moves forward; a token is kept only when it is newer than the one
+ * stored. The follow-ups (clearing the tuple's `deleting` mark, applying the extension the hold
+ * took, telling the new token a decision recorded meanwhile) run on every delivery, also when the
+ * projection was applied before: a delivery that failed between the two is redelivered, and
+ * each follow-up is a no-op once done. That is why this does not mark events done up front (as
+ * Powertools' Idempotency utility would): the mark would make the redelivery skip what failed.
  */
-export const writeLedger = async (
-  { ledger, engine, logger }: LedgerWriterDeps,
-  event: EngineEvent,
-): Promise<void> => {
+export const writeLedger = async (deps: LedgerWriterDeps, event: EngineEvent): Promise<void> => {
+  const { ledger, logger } = deps;
   const change = project(event);
   if (!change) return;
   const leaseId = event.detail.leaseId;
   logger.appendKeys({ leaseId, eventId: event.id });
-  const base = {
-    set: {
-      ...change.set,
-      ...(change.token ? { taskToken: change.token.value, tokenFor: change.token.for } : {}),
-    },
-    remove: change.token ? change.remove.filter((r) => r !== 'taskToken' && r !== 'tokenFor') : change.remove,
-    timeline: change.timeline,
-    eventId: event.id,
-  };
-  let record = await ledger.updateLease(leaseId, { ...base, status: change.status, from: change.from });
-  if (!record && change.status) {
-    // Out of order (the lease already moved past this status) or a duplicate: keep the facts,
-    // leave the status alone. A duplicate fails this too and changes nothing.
-    record = await ledger.updateLease(leaseId, base);
-    if (record) logger.warn('status not applied', { status: change.status, current: record.status });
+  const applied = await applyProjection(ledger, leaseId, change);
+  const stored = change.token ? await ledger.storeToken(leaseId, change.token) : undefined;
+  // The record as it is now: the last write's answer, or (a token not newer, a projection applied
+  // before) a read.
+  let record = stored ?? (change.token ? undefined : applied) ?? (await ledger.getLease(leaseId));
+  if (!record) {
+    logger.warn('event for a lease the ledger does not know', { detailType: event['detail-type'] });
+    return;
   }
   // The tuple's evidence follows the event, not whether this delivery applied it: a redelivery
   // after a failure between the two writes still records it (both writes are idempotent).
-  const tuplePk = record?.tuplePk ?? (await ledger.getLease(leaseId))?.tuplePk;
-  if (tuplePk && change.created)
-    await ledger.tuples.recordCreated(tuplePk, leaseId, change.created.requestId);
-  if (tuplePk && change.releaseTuple) await ledger.tuples.deleted(tuplePk, leaseId);
-  if (!record) {
-    logger.info('event already applied or lease unknown', { detailType: event['detail-type'] });
-    return;
+  if (change.created) await ledger.tuples.recordCreated(record.tuplePk, leaseId, change.created.requestId);
+  if (change.releaseTuple) await ledger.tuples.deleted(record.tuplePk, leaseId);
+  if (change.extensionId && record.extension?.id === change.extensionId) {
+    const at = new Date(event.detail.at).toISOString();
+    record =
+      (await finaliseExtension(ledger, leaseId, record.extension, at)) ?? (await ledger.getLease(leaseId));
+    logger.info('extension applied', { extensionId: change.extensionId });
   }
-  // A revoke that arrived while the grant was in flight could not reach the workflow then.
-  if (change.token?.for === 'HOLD' && record.status === 'REVOKING') {
-    const outcome = await engine.fail(change.token.value, 'Lease.Revoked', { by: 'pending revoke' });
-    logger.info('delivered a pending revoke', { outcome });
-  }
-  logger.info('ledger updated', { detailType: event['detail-type'], status: record.status });
+  // What the ledger decided while no live token was there to hear it; the stored token is the
+  // newest, whichever event brought it.
+  if (change.token && record) await deliverPending({ ...deps, now: deps.now ?? (() => new Date()) }, record);
+  logger.info('ledger updated', {
+    detailType: event['detail-type'],
+    status: record?.status,
+    alreadyApplied: applied === undefined,
+  });
 };
+
+/** The projection, once per key (`LedgerChange.key`); undefined when it was applied before (or the lease is unknown). */
+async function applyProjection(
+  ledger: Ledger,
+  leaseId: string,
+  change: LedgerChange,
+): Promise<LeaseRecord | undefined> {
+  const base = { set: change.set, remove: change.remove, timeline: change.timeline, eventId: change.key };
+  const record = await ledger.updateLease(leaseId, { ...base, status: change.status, from: change.from });
+  if (record || !change.status) return record;
+  // Out of order (the lease already moved past this status) or a duplicate: keep the facts,
+  // leave the status alone. A duplicate fails this too and changes nothing.
+  return ledger.updateLease(leaseId, base);
+}

@@ -41,35 +41,49 @@ export type EndOutcome =
   | { ended: true; sid: string; issuedBefore: string; removeAfter: string; provisioned: string[] }
   | { ended: false; reason: string };
 
-/** The policy under the permission set's lock: read, change, write if changed, provision. */
+/**
+ * The policy under the permission set's lock: read, change, write if changed, provision the
+ * accounts whose copy changed and `provisionAnyway` (an end whose statement an earlier delivery
+ * wrote, but whose provisioning was never confirmed: the text is there, the role may not have it).
+ */
 async function rewrite(
   deps: SessionEnderDeps,
   permissionSetArn: string,
   change: (doc: PolicyDocument) => PolicyChange,
+  provisionAnyway: readonly string[] = [],
 ): Promise<{ provisioned: string[]; requestIds: string[] }> {
   return deps.lock.with(`SESSIONS#${permissionSetArn}`, async (confirm) => {
     const result = change(parsePolicy(await deps.policies.inlinePolicy(permissionSetArn)));
-    if (!result.changed) return { provisioned: [], requestIds: [] };
-    const text = result.doc.statements.length === 0 ? null : renderPolicy(result.doc);
-    if (text !== null) checkSize(text);
-    // Someone who waited out an expired lock must not have written in between.
-    await confirm();
-    await deps.policies.writeInlinePolicy(permissionSetArn, text);
+    const accounts = [...new Set([...(result.changed ? result.accounts : []), ...provisionAnyway])].sort();
+    if (result.changed) {
+      const text = result.doc.statements.length === 0 ? null : renderPolicy(result.doc);
+      if (text !== null) checkSize(text);
+      // Someone who waited out an expired lock must not have written in between.
+      await confirm();
+      await deps.policies.writeInlinePolicy(permissionSetArn, text);
+    }
     const requestIds: string[] = [];
-    for (const accountId of result.accounts)
+    for (const accountId of accounts)
       requestIds.push(await deps.policies.provision(permissionSetArn, accountId));
-    return { provisioned: result.accounts, requestIds };
+    return { provisioned: accounts, requestIds };
   });
 }
+
+/** Not the event's own id: the ledger writer records that one for the same event. */
+const recordedAs = (end: LeaseEnd) => `${end.eventId}#sessions-ended`;
 
 /**
  * After a lease of an endSessions rule ends: when the user keeps no other right to the tuple, deny
  * the user's sessions on that account issued before the end, provision, and record SESSIONS_ENDED.
+ * SESSIONS_ENDED is the mark that this end is done, so it is written only once provisioning
+ * SUCCEEDED; until then every delivery of the end provisions the account, also when the statement
+ * is already in the policy (an earlier delivery wrote it, then provisioning failed).
  */
 export async function endSessions(deps: SessionEnderDeps, end: LeaseEnd): Promise<EndOutcome> {
   const { ledger, policies, logger } = deps;
   const lease = await ledger.getLease(end.leaseId);
   if (!lease) throw new Error(`lease ${end.leaseId} is not in the ledger`);
+  if (lease.appliedEvents?.has(recordedAs(end))) return { ended: false, reason: 'already-recorded' };
   if (!findRule(deps.policy, lease.ruleId)?.endSessions) return { ended: false, reason: 'rule' };
   if (end.kind === 'failed' && (end.stage ?? 'GRANT') === 'GRANT')
     return { ended: false, reason: 'never-granted' };
@@ -99,8 +113,13 @@ export async function endSessions(deps: SessionEnderDeps, end: LeaseEnd): Promis
     issuedBefore: end.at,
     removeAfter: addSeconds(end.at, sessionSeconds),
   };
-  const { provisioned, requestIds } = await rewrite(deps, lease.permissionSetArn, (doc) =>
-    addDeny(doc, target, deps.now()),
+  // addDeny leaves the statement covering this end in the policy, added now or before (merged
+  // with a later end's): this end's account is provisioned either way.
+  const { provisioned, requestIds } = await rewrite(
+    deps,
+    lease.permissionSetArn,
+    (doc) => addDeny(doc, target, deps.now()),
+    [lease.accountId],
   );
   const statement = denyStatement(target);
   const detail = {
@@ -112,8 +131,7 @@ export async function endSessions(deps: SessionEnderDeps, end: LeaseEnd): Promis
   };
   await ledger.updateLease(lease.id, {
     timeline: [{ at: deps.now().toISOString(), type: 'SESSIONS_ENDED', actor: 'session-ender', detail }],
-    // Not the event's own id: the ledger writer records that one for the same event.
-    eventId: `${end.eventId}#sessions-ended`,
+    eventId: recordedAs(end),
   });
   logger.info('sessions ended', { ...detail, provisioned });
   return {

@@ -7,10 +7,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Lease } from '../../core/lease.ts';
 import { DetailType, EVENT_SOURCE } from '../../core/lease-status.ts';
 import {
+  awsFaults,
   call,
   eventsClient,
   getLease,
   info,
+  injectAwsFaults,
   injectFaults,
   requestLease,
   sqsClient,
@@ -97,7 +99,8 @@ const findings = async (): Promise<Finding[]> =>
 
 /** Drift events on the lease bus, as a consumer (notifications, SIEM) would receive them. */
 let driftEvents: () => Promise<{ eventId?: string; source?: string }[]>;
-const seen: { eventId?: string; source?: string }[] = [];
+// By message id: a message received and not deleted comes back after its visibility timeout.
+const seen = new Map<string, { eventId?: string; source?: string }>();
 
 beforeAll(async () => {
   const sqs = sqsClient();
@@ -123,8 +126,8 @@ beforeAll(async () => {
     const out = await sqs.send(
       new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
     );
-    seen.push(...(out.Messages ?? []).map((m) => JSON.parse(m.Body ?? '{}').detail));
-    return seen;
+    for (const m of out.Messages ?? []) seen.set(m.MessageId ?? '', JSON.parse(m.Body ?? '{}').detail);
+    return [...seen.values()];
   };
 });
 
@@ -291,5 +294,33 @@ describe.concurrent('CloudTrail correlation', () => {
     expect(events).toHaveLength(3);
     for (const e of events) expect(e.source).toBe('CLOUDTRAIL');
     for (const r of ignored) expect(all.map((f) => f.eventId)).not.toContain(r.eventId);
+  });
+
+  it('sends the drift event on the redelivery when the first publish failed, once', async () => {
+    // Prepare: the record goes on the bus first (the one matching call let through), then both
+    // tries of the correlator's publish are refused, so the invocation fails and comes back.
+    const principalId = userId('ct04');
+    const admin = record('create-by-console-admin', {
+      principalId,
+      permissionSetArn: info().permissionSets.PowerUser as string,
+    });
+    const [rule] = await injectAwsFaults([
+      { service: 'events', action: 'PutEvents', mode: 'refuse', contains: admin.eventId, skip: 1, times: 2 },
+    ]);
+
+    // Act
+    await putOnDefaultBus(admin);
+    await waitUntil(
+      'the drift event',
+      async () => (await driftEvents()).some((e) => e.eventId === admin.eventId),
+      30_000,
+    );
+
+    // Assess
+    expect((await awsFaults()).find((r) => r.id === rule)?.fired).toBe(2);
+    expect((await findings()).filter((f) => f.eventId === admin.eventId)).toEqual([
+      expect.not.objectContaining({ published: expect.anything() }),
+    ]);
+    expect((await driftEvents()).filter((e) => e.eventId === admin.eventId)).toHaveLength(1);
   });
 });

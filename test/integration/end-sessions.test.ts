@@ -13,6 +13,7 @@ import {
   getLease,
   idcCalls,
   info,
+  injectAwsFaults,
   injectFaults,
   requestLease,
   sqsClient,
@@ -109,6 +110,42 @@ describe('ending live sessions', () => {
           provisioningRequestIds: [expect.any(String)],
         }),
       }),
+    );
+  });
+
+  it('provisions on the redelivery when the first provisioning failed, and records SESSIONS_ENDED only then', async () => {
+    // Prepare: the end is delivered twice; the first provisioning of this account FAILS
+    const user = 'e06';
+    const lease = await requestLease(user, { ...TARGET, duration: 'PT3S' });
+    await injectAwsFaults([
+      { service: 'events', mode: 'duplicate', leaseId: lease.id, contains: 'Lease Ended', times: 1 },
+    ]);
+    await injectFaults({
+      rules: [
+        {
+          action: 'ProvisionPermissionSet',
+          accountId: TARGET.accountId,
+          permissionSetArn: permissionSetArn(),
+          status: 'FAILED',
+          failureReason: 'injected: role quota',
+          times: 1,
+        },
+      ],
+    });
+
+    // Act
+    const ended = await waitForStatus(user, lease.id, 'ENDED');
+    const recorded = await sessionsEnded(user, lease.id);
+
+    // Assess
+    const entries = recorded.timeline.filter((t) => t.type === 'SESSIONS_ENDED');
+    const since = Date.parse(ended.endedAt as string) - 1000;
+    expect(await deniesOf(user)).toHaveLength(1);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]?.detail?.provisioningRequestIds).toEqual([expect.any(String)]);
+    expect((await provisionings(since)).length).toBeGreaterThanOrEqual(2);
+    expect(Date.parse(entries[0]?.at as string)).toBeGreaterThan(
+      Math.min(...(await provisionings(since)).map((c) => c.at * 1000)),
     );
   });
 

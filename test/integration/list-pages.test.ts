@@ -166,7 +166,7 @@ describe.concurrent('lists that page', () => {
     );
     const at = ['2031-01-01T00:00:01.000Z', '2031-01-01T00:00:02.000Z', '2031-01-01T00:00:03.000Z'];
     for (const [i, when] of at.entries())
-      await ledger.recordDrift(`OUT_OF_BAND#pages-${i}`, {
+      await ledger.drift.record(`OUT_OF_BAND#pages-${i}`, {
         at: when,
         kind: 'OUT_OF_BAND',
         source: 'RECONCILER',

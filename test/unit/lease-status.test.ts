@@ -28,7 +28,7 @@ describe('canTransition', () => {
   });
 
   it('allows exactly the moves the API makes, and no step back', () => {
-    expect(sourcesOf('REVOKING')).toEqual(['GRANTING', 'ACTIVE']);
+    expect(sourcesOf('REVOKING')).toEqual(['SCHEDULED', 'GRANTING', 'ACTIVE']);
     expect(sourcesOf('CANCELLED')).toEqual(['PENDING_APPROVAL', 'SCHEDULED']);
     expect(sourcesOf('REJECTED')).toEqual(['PENDING_APPROVAL']);
     expect(canTransition('ACTIVE', 'ACTIVE')).toBe(true);

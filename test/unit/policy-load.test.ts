@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadPolicy, managedAccounts, managedPermissionSets, type PolicyInput } from '../../core/policy.ts';
+import {
+  DEFAULT_MAX_EXTENSIONS,
+  loadPolicy,
+  MAX_EXTENSIONS_LIMIT,
+  managedAccounts,
+  managedPermissionSets,
+  type PolicyInput,
+} from '../../core/policy.ts';
 import { contractExample, devReadonly, problemsOf, prodAdmin } from './policy-fixtures.ts';
 
 describe('loadPolicy: valid files', () => {
@@ -11,6 +18,7 @@ describe('loadPolicy: valid files', () => {
     // Assess
     expect(policy.rules[0]).toMatchObject({
       endSessions: false,
+      maxExtensions: DEFAULT_MAX_EXTENSIONS,
       principals: { users: [], groups: ['developers'] },
     });
     expect(policy.rules[1]?.approval).toEqual({
@@ -39,6 +47,16 @@ describe('loadPolicy: valid files', () => {
     });
     expect(policy.protected).toEqual({ accounts: [], permissionSets: [] });
     expect(policy.admins).toEqual({ users: [], groups: [] });
+  });
+
+  it("takes a rule's own maxExtensions, 0 included (no extensions at all)", () => {
+    const policy = loadPolicy(
+      contractExample([
+        { ...devReadonly, maxExtensions: 0 },
+        { ...prodAdmin, maxExtensions: 3 },
+      ]),
+    );
+    expect(policy.rules.map((r) => r.maxExtensions)).toEqual([0, 3]);
   });
 
   it('loads policies/access.example.json', () => {
@@ -102,6 +120,13 @@ describe('loadPolicy: schema problems', () => {
     [{ endSessions: 'yes' }, expect.stringMatching(/^rules\[0\]\.endSessions: /)],
     [{ principals: { group: ['x'] } }, 'rules[0].principals.group: unknown key'],
     [{ maxDuraton: 'PT1H' }, 'rules[0].maxDuraton: unknown key'],
+    [{ maxExtensions: -1 }, 'rules[0].maxExtensions: must be 0 or more'],
+    [{ maxExtensions: 2.5 }, 'rules[0].maxExtensions: must be a whole number'],
+    [
+      { maxExtensions: MAX_EXTENSIONS_LIMIT + 1 },
+      `rules[0].maxExtensions: must be at most ${MAX_EXTENSIONS_LIMIT}`,
+    ],
+    [{ maxExtensions: '3' }, expect.stringMatching(/^rules\[0\]\.maxExtensions: /)],
   ])('rejects the rule change %j', (change, expected) => {
     // Prepare
     const input = contractExample();

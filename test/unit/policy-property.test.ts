@@ -36,6 +36,7 @@ const ruleArb = (id: string): fc.Arbitrary<Rule> =>
       }),
     ),
     endSessions: fc.boolean(),
+    maxExtensions: fc.integer({ min: 0, max: 50 }),
   });
 
 const policyArb: fc.Arbitrary<Policy> = fc.record({

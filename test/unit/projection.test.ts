@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FINISHED_RANK, tokenRank } from '../../core/lease-token.ts';
 import { type EngineEvent, project } from '../../core/projection.ts';
 
 const event = (detailType: string, detail: Record<string, unknown>): EngineEvent => ({
@@ -93,6 +94,86 @@ describe('project', () => {
     expect(project(event('Lease Requested', {}))).toBeNull();
     expect(project(event('Lease Approved', {}))).toBeNull();
     expect(project(event('Lease Ended', { recordedBy: 'reconciler', end: {} }))).toBeNull();
+  });
+});
+
+describe('the task tokens of the waiting states', () => {
+  it('ranks each token by its hold period and the attempt that put it', () => {
+    // Act
+    const approval = project(event('Lease Approval Requested', { taskToken: 'a', tokenAttempt: 2 }));
+    const activated = project(
+      event('Lease Activated', {
+        taskToken: 'h',
+        holdSeconds: 60,
+        tokenAttempt: 1,
+        extensions: 0,
+        extensionId: null,
+      }),
+    );
+    const extended = project(
+      event('Lease Extended', {
+        taskToken: 'e',
+        holdSeconds: 60,
+        tokenAttempt: 0,
+        extensions: 3,
+        extensionId: 'x-9',
+      }),
+    );
+
+    // Assess
+    expect(approval?.token).toEqual({
+      value: 'a',
+      for: 'APPROVAL',
+      rank: tokenRank({ for: 'APPROVAL', extensions: 0, attempt: 2 }),
+    });
+    expect(activated?.token).toEqual({
+      value: 'h',
+      for: 'HOLD',
+      rank: tokenRank({ for: 'HOLD', extensions: 0, attempt: 1 }),
+    });
+    expect(extended?.token?.rank).toBe(tokenRank({ for: 'HOLD', extensions: 3, attempt: 0 }));
+    expect(activated?.extensionId).toBeUndefined();
+  });
+
+  it('names the extension the hold took, and leaves applying it to the reservation', () => {
+    const change = project(
+      event('Lease Extended', {
+        taskToken: 'e',
+        holdSeconds: 60,
+        expiresAt: '2026-01-01T11:00:00Z',
+        tokenAttempt: 0,
+        extensions: 1,
+        extensionId: 'x-1',
+      }),
+    );
+    expect(change?.extensionId).toBe('x-1');
+    expect(change?.set).toEqual({});
+    expect(change?.timeline).toEqual([]);
+  });
+
+  it('applies once per workflow event, not per attempt: every attempt of a retried hold shares its key', () => {
+    const attempt = (n: number, id: string) =>
+      project({
+        ...event('Lease Activated', { taskToken: `t${n}`, holdSeconds: 60, tokenAttempt: n, extensions: 0 }),
+        id,
+      });
+    expect(attempt(0, 'e-a')?.key).toBe(attempt(1, 'e-b')?.key);
+    const extension = (x: string) =>
+      project(event('Lease Extended', { taskToken: 't', tokenAttempt: 0, extensions: 1, extensionId: x }))
+        ?.key;
+    expect(extension('x-1')).not.toBe(extension('x-2'));
+    expect(extension('x-1')).not.toBe(attempt(0, 'e-a')?.key);
+  });
+
+  it('gives a finished lease the top rank, so no late event stores a token on it again', () => {
+    for (const [type, detail] of [
+      ['Lease Ended', { end: { Error: 'States.Timeout' } }],
+      ['Lease Failed', { failure: { stage: 'GRANT' } }],
+      ['Lease Revocation Failed', { error: {} }],
+      ['Lease Approval Timed Out', {}],
+    ] as const) {
+      expect(project(event(type, detail))?.set.tokenRank).toBe(FINISHED_RANK);
+    }
   });
 });
 

@@ -7,6 +7,8 @@ import { countingApprovers, quorumReached } from '../../core/quorum.ts';
 const users = ['ana', 'ben', 'cy', 'dee', 'eve'];
 const approvalArb = fc.record({
   userName: fc.constantFrom(...users),
+  // Ids are what counts; names may repeat across ids (a rename), so they are drawn apart.
+  userId: fc.constantFrom(...users.map((u) => `id-${u}`)),
   decision: fc.constantFrom('APPROVED' as const, 'REJECTED' as const),
   at: fc.constant('2026-01-01T00:00:00.000Z'),
 }) as fc.Arbitrary<Approval>;
@@ -21,11 +23,11 @@ describe('quorum', () => {
         (approvals, requester, required) => {
           const distinct = new Set(
             approvals
-              .filter((a) => a.decision === 'APPROVED' && a.userName !== requester)
-              .map((a) => a.userName),
+              .filter((a) => a.decision === 'APPROVED' && a.userId !== `id-${requester}`)
+              .map((a) => a.userId),
           );
-          expect(quorumReached(approvals, requester, required)).toBe(distinct.size >= required);
-          expect(countingApprovers(approvals, requester)).not.toContain(requester);
+          expect(quorumReached(approvals, `id-${requester}`, required)).toBe(distinct.size >= required);
+          expect(countingApprovers(approvals, `id-${requester}`)).not.toContain(`id-${requester}`);
         },
       ),
     );
@@ -36,12 +38,31 @@ describe('quorum', () => {
       fc.property(fc.integer({ min: 2, max: 10 }), fc.integer({ min: 2, max: 5 }), (times, required) => {
         const approvals = Array.from({ length: times }, () => ({
           userName: 'ana',
+          userId: 'id-ana',
           decision: 'APPROVED' as const,
           at: '2026-01-01T00:00:00.000Z',
         }));
-        expect(quorumReached(approvals, 'ben', required)).toBe(false);
+        expect(quorumReached(approvals, 'id-ben', required)).toBe(false);
       }),
     );
+  });
+
+  it('counts users by id: one user under two names is one approver, two users of one name are two', () => {
+    const at = '2026-01-01T00:00:00.000Z';
+    const renamed = [
+      { userName: 'ana', userId: 'id-ana', decision: 'APPROVED' as const, at },
+      { userName: 'ana.new', userId: 'id-ana', decision: 'APPROVED' as const, at },
+    ];
+    const sameName = [
+      { userName: 'ana', userId: 'id-ana', decision: 'APPROVED' as const, at },
+      { userName: 'ana', userId: 'id-ana-2', decision: 'APPROVED' as const, at },
+    ];
+    expect(quorumReached(renamed, 'id-ben', 2)).toBe(false);
+    expect(quorumReached(sameName, 'id-ben', 2)).toBe(true);
+    // The requester is known by id too: a different name does not make them an approver.
+    expect(
+      quorumReached([{ userName: 'someone', userId: 'id-ana', decision: 'APPROVED', at }], 'id-ana', 1),
+    ).toBe(false);
   });
 });
 

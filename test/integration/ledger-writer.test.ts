@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { tokenRank } from '../../core/lease-token.ts';
+import type { EngineEvent } from '../../core/projection.ts';
+import { writeLedger } from '../../lambdas/ledger-writer/writer.ts';
+import {
+  awsFaults,
+  call,
+  injectAwsFaults,
+  injectFaults,
+  isAssigned,
+  requestLease,
+  userId,
+  waitForStatus,
+  waitUntil,
+} from './harness.ts';
+import { leaseRecord, ledger, OPS_AUTO, waitingStateEntries, writerDeps } from './lease-ops-kit.ts';
+
+const fired = async (id: string | undefined) => (await awsFaults()).find((r) => r.id === id)?.fired ?? 0;
+
+describe.concurrent('the ledger writer under redelivery', () => {
+  it('delivers a pending revoke on the redelivery when the first delivery of the hold’s event failed', async () => {
+    // Prepare: the create stays IN_PROGRESS a few polls, so the revoke arrives while GRANTING
+    const user = 'lo18';
+    await injectFaults({
+      rules: [{ action: 'CreateAccountAssignment', principalId: userId(user), inProgressPolls: 2, times: 1 }],
+    });
+    const lease = await requestLease(user, { ...OPS_AUTO, duration: 'PT30M' });
+    const revoke = await call<{ status: string }>(user, 'POST', `/leases/${lease.id}/revoke`, {});
+    // The writer's revoke to the hold's token fails (both tries): its event is redelivered.
+    const [rule] = await injectAwsFaults([
+      { service: 'states', action: 'SendTaskFailure', mode: 'refuse', leaseId: lease.id, times: 2 },
+    ]);
+
+    // Act
+    const ended = await waitForStatus(user, lease.id, 'ENDED', 40_000);
+
+    // Assess
+    expect(revoke.status).toBe(200);
+    expect(revoke.body.status).toBe('REVOKING');
+    expect(await fired(rule)).toBe(2);
+    expect(ended.endReason).toBe('REVOKED');
+    expect(await isAssigned(user, OPS_AUTO.accountId, OPS_AUTO.permissionSet)).toBe(false);
+  });
+
+  it('clears the tuple’s deleting mark on the redelivery when the first try to clear it failed', async () => {
+    // Prepare
+    const user = 'lo19';
+    const lease = await requestLease(user, { ...OPS_AUTO, duration: 'PT3S' });
+    const [rule] = await injectAwsFaults([
+      {
+        service: 'dynamodb',
+        action: 'UpdateItem',
+        mode: 'refuse',
+        leaseId: lease.id,
+        contains: 'REMOVE deleting',
+        times: 2,
+      },
+    ]);
+    const tuplePk = (await leaseRecord(lease.id)).tuplePk;
+
+    // Act
+    await waitForStatus(user, lease.id, 'ENDED');
+    await waitUntil(
+      'the deleting mark cleared',
+      async () => (await ledger().tuples.get(tuplePk))?.deleting === undefined,
+      30_000,
+    );
+
+    // Assess
+    expect(await fired(rule)).toBe(2);
+    expect((await ledger().tuples.get(tuplePk))?.holders ?? new Set()).toEqual(new Set());
+  });
+
+  it('keeps the newest hold token when a retried hold’s first event arrives last', async () => {
+    // Prepare: the hold's first PutEvents is applied and its answer lost, so the workflow puts
+    // the event again with a new token (the first is dead). The emulator hands both attempts the
+    // same token (AWS gives each its own); the order of distinct tokens is tokenRank's unit test,
+    // this one holds the writer to the rank and to one activation.
+    const user = 'lo20';
+    const lease = await requestLease(user, { ...OPS_AUTO, duration: 'PT30M' });
+    await injectAwsFaults([
+      {
+        service: 'events',
+        action: 'PutEvents',
+        mode: 'lost',
+        leaseId: lease.id,
+        contains: 'Lease Activated',
+        times: 1,
+      },
+    ]);
+    await waitUntil(
+      'both attempts of the hold',
+      async () => (await waitingStateEntries(lease.id, 'Lease Activated')).length === 2,
+    );
+    const [first, second] = await waitingStateEntries(lease.id, 'Lease Activated');
+    await waitUntil(
+      'the second token stored',
+      async () => (await leaseRecord(lease.id)).taskToken === second?.Detail.taskToken,
+    );
+
+    // Act: the first attempt's event reaches the ledger writer last (its first delivery failed
+    // and Lambda retried it), handed to the writer's own entry as the Lambda would
+    await writeLedger(writerDeps(), {
+      id: randomUUID(),
+      'detail-type': 'Lease Activated',
+      detail: first?.Detail as unknown as EngineEvent['detail'],
+    });
+    const kept = await leaseRecord(lease.id);
+    const revoked = await call(user, 'POST', `/leases/${lease.id}/revoke`, {});
+    const ended = await waitForStatus(user, lease.id, 'ENDED', 20_000);
+
+    // Assess
+    expect(first?.Detail.tokenAttempt).toBe(0);
+    expect(second?.Detail.tokenAttempt).toBe(1);
+    expect(kept.taskToken).toBe(second?.Detail.taskToken);
+    expect(kept.tokenRank).toBe(tokenRank({ for: 'HOLD', extensions: 0, attempt: 1 }));
+    expect(revoked.status).toBe(200);
+    expect(ended.endReason).toBe('REVOKED');
+    expect(ended.timeline.filter((t) => t.type === 'ACTIVATED')).toHaveLength(1);
+  });
+
+  it('a hold whose PutEvents failed an entry holds on the retry’s token: extended and revoked by it', async () => {
+    // Prepare
+    const user = 'lo21';
+    const lease = await requestLease(user, { ...OPS_AUTO, duration: 'PT30M' });
+    await injectAwsFaults([
+      {
+        service: 'events',
+        mode: 'failedEntry',
+        leaseId: lease.id,
+        contains: 'Lease Activated',
+        error: 'ThrottlingException',
+        times: 1,
+      },
+    ]);
+
+    // Act
+    const active = await waitForStatus(user, lease.id, 'ACTIVE');
+    const extended = await call<{ duration: string }>(user, 'POST', `/leases/${lease.id}/extend`, {
+      duration: 'PT1M',
+    });
+    const revoked = await call(user, 'POST', `/leases/${lease.id}/revoke`, {});
+    const ended = await waitForStatus(user, lease.id, 'ENDED', 20_000);
+
+    // Assess
+    expect(active.status).toBe('ACTIVE');
+    expect(
+      (await waitingStateEntries(lease.id, 'Lease Activated')).map((e) => e.Detail.tokenAttempt),
+    ).toEqual([0, 1]);
+    expect(extended.status).toBe(200);
+    expect(extended.body.duration).toBe('PT31M');
+    expect(revoked.status).toBe(200);
+    expect(ended.endReason).toBe('REVOKED');
+  });
+});
