@@ -14,10 +14,10 @@ describe('quorum progress', () => {
       requester: bob,
       requiredApprovals: 2,
       approvals: [
-        { userName: 'carol', decision: 'APPROVED', at },
-        { userName: 'carol', decision: 'APPROVED', at },
-        { userName: 'bob', decision: 'APPROVED', at },
-        { userName: 'dave', decision: 'REJECTED', at },
+        { userName: 'carol', userId: 'u-carol', decision: 'APPROVED', at },
+        { userName: 'carol', userId: 'u-carol', decision: 'APPROVED', at },
+        { userName: 'bob', userId: 'u-bob', decision: 'APPROVED', at },
+        { userName: 'dave', userId: 'u-dave', decision: 'REJECTED', at },
       ],
     });
     expect(quorumText(waiting)).toBe('1 of 2');
@@ -28,13 +28,13 @@ describe('quorum progress', () => {
     const extending = lease({
       requiredApprovals: 2,
       approvals: [
-        { userName: 'carol', decision: 'APPROVED', at },
-        { userName: 'dave', decision: 'APPROVED', at },
+        { userName: 'carol', userId: 'u-carol', decision: 'APPROVED', at },
+        { userName: 'dave', userId: 'u-dave', decision: 'APPROVED', at },
       ],
       pendingExtension: {
         duration: 'PT1H',
         requestedAt: at,
-        approvals: [{ userName: 'dave', decision: 'APPROVED', at }],
+        approvals: [{ userName: 'dave', userId: 'u-dave', decision: 'APPROVED', at }],
       },
     });
     expect(quorumText(extending)).toBe('1 of 2');

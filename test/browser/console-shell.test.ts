@@ -42,7 +42,7 @@ const waiting = sampleLease({
   requester: { userName: 'bob', userId: 'u-bob' },
   approvalRequired: true,
   requiredApprovals: 2,
-  approvals: [{ userName: 'carol', decision: 'APPROVED', at: new Date().toISOString() }],
+  approvals: [{ userName: 'carol', userId: 'u-carol', decision: 'APPROVED', at: new Date().toISOString() }],
 });
 
 /** A page of the console with what went wrong in it: page errors and console errors (CSP too). */

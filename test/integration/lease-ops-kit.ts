@@ -84,8 +84,12 @@ export const addToGroup = async (user: string, group: string): Promise<void> => 
  * act on a lease requested under the policy before.
  */
 export const deployedWith = (edit: (policy: Policy) => Policy, policy: Policy): ServiceContext =>
-  compose(aws(), info(), edit(structuredClone(policy)), new Logger({ serviceName: 'it', logLevel: 'ERROR' }))
-    .ctx;
+  compose(
+    aws(),
+    { ...info(), permissionSetArns: info().permissionSets },
+    edit(structuredClone(policy)),
+    new Logger({ serviceName: 'it', logLevel: 'ERROR' }),
+  ).ctx;
 
 /** The PutEvents entries the execution's waiting states put, attempt by attempt, oldest first. */
 export const waitingStateEntries = async (

@@ -1,20 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_EXTENSIONS_LIMIT } from '../../core/policy.ts';
 import { DEFAULT_WORKFLOW_LIMITS } from '../../core/workflow-limits.ts';
 import { readLeaseDefinition } from '../../statemachines/definition.ts';
 import { historyBudget } from '../../statemachines/history-budget.ts';
 
 /** Step Functions ends a Standard execution that reaches this many history events. */
 const HISTORY_LIMIT = 25_000;
-/** The extension cap a rule gets by default (the policy field `maxExtensions`). */
-const MAX_EXTENSIONS = 20;
 
 const definition = () =>
   JSON.parse(readLeaseDefinition()) as { States: Record<string, Record<string, unknown>> };
 
 describe('the lease workflow’s history budget', () => {
   it('keeps the worst execution — every loop to its limit, every retry exhausted — far below the history limit', () => {
-    // Act
-    const budget = historyBudget(readLeaseDefinition(), DEFAULT_WORKFLOW_LIMITS, MAX_EXTENSIONS);
+    // Act: with as many extensions as any rule may allow (the policy's `maxExtensions` ceiling).
+    const budget = historyBudget(readLeaseDefinition(), DEFAULT_WORKFLOW_LIMITS, MAX_EXTENSIONS_LIMIT);
 
     // Assess: a conservative bound (6 events per task, 4 per retry) with 10 % to spare.
     expect(budget.events).toBeLessThan(HISTORY_LIMIT * 0.9);

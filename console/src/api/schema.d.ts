@@ -1333,6 +1333,8 @@ export interface components {
             requiredApprovals: number;
             approvals: {
                 userName: string;
+                /** @description The Identity Store user id; quorum counts distinct ids. */
+                userId: string;
                 /** @enum {string} */
                 decision: "APPROVED" | "REJECTED";
                 comment?: string;
@@ -1358,6 +1360,8 @@ export interface components {
                 requestedAt: string;
                 approvals: {
                     userName: string;
+                    /** @description The Identity Store user id; quorum counts distinct ids. */
+                    userId: string;
                     /** @enum {string} */
                     decision: "APPROVED" | "REJECTED";
                     comment?: string;

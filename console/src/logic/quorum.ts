@@ -7,6 +7,6 @@ import type { Lease } from '../api/types.ts';
  */
 export function quorumText(lease: Lease): string {
   const approvals = lease.pendingExtension?.approvals ?? lease.approvals;
-  const have = countingApprovers(approvals, lease.requester.userName).length;
+  const have = countingApprovers(approvals, lease.requester.userId).length;
   return `${have} of ${Math.max(1, lease.requiredApprovals)}`;
 }
