@@ -9,6 +9,9 @@ const SSO_ACTION_RESOURCES = {
   'sso:ListAccountAssignments': ['instance', 'permissionSet', 'account'],
   'sso:DescribeAccountAssignmentCreationStatus': ['instance'],
   'sso:DescribeAccountAssignmentDeletionStatus': ['instance'],
+  // The reconciler's lookup of a create or delete whose answer the ledger never got.
+  'sso:ListAccountAssignmentCreationStatus': ['instance'],
+  'sso:ListAccountAssignmentDeletionStatus': ['instance'],
   'sso:DescribePermissionSet': ['instance', 'permissionSet'],
   // Ending live sessions: the permission set's inline policy, and pushing it to one account.
   'sso:GetInlinePolicyForPermissionSet': ['instance', 'permissionSet'],

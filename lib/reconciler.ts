@@ -60,6 +60,10 @@ export class Reconciler extends Construct {
         'sso:ListAccountAssignments',
         'sso:DeleteAccountAssignment',
         'sso:DescribeAccountAssignmentDeletionStatus',
+        // Ownership evidence when a lease's create or delete went unanswered (core/ownership.ts).
+        'sso:DescribeAccountAssignmentCreationStatus',
+        'sso:ListAccountAssignmentCreationStatus',
+        'sso:ListAccountAssignmentDeletionStatus',
       );
     // Read by the shared deployment wiring; the reconciler itself never calls the Identity Store.
     this.handler.addEnvironment('IDENTITY_STORE_ID', props.identityStoreId);

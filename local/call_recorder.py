@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl
 CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
 # The header the workflow's boto clients add: the state whose task made the call.
 STATE_HEADER = "x-idc-lease-state"
+STATE_MACHINE_HEADER = "x-idc-lease-state-machine"
 # Request fields that carry data, not resource names: never needed to build an ARN, often large.
 DATA_FIELDS = frozenset(
     {
@@ -96,6 +97,9 @@ class CallRecorder:
         state = environ.get("HTTP_" + STATE_HEADER.upper().replace("-", "_"))
         if state:
             call["state"] = state
+        machine = environ.get("HTTP_" + STATE_MACHINE_HEADER.upper().replace("-", "_"))
+        if machine:
+            call["stateMachine"] = machine
         with self.lock:
             self.calls.append(call)
 
@@ -179,6 +183,9 @@ def attribute_workflow_calls() -> None:
         state = getattr(_task, "state", None)
         if state:
             params.setdefault("headers", {})[STATE_HEADER] = state
+        machine = getattr(_task, "machine", None)
+        if machine:
+            params.setdefault("headers", {})[STATE_MACHINE_HEADER] = machine
 
     class WorkflowBoto3:
         """boto3 as moto's task services see it: clients that sign as the workflow."""
@@ -194,9 +201,16 @@ def attribute_workflow_calls() -> None:
 
     def _eval_execution(self, env):  # type: ignore[no-untyped-def]
         _task.state = self.name
+        # Tests run throwaway state machines of their own too: only the lease workflow's calls
+        # are the workflow role's (the proof tells them apart by this).
+        try:
+            _task.machine = env.states.context_object.context_object_data["StateMachine"]["Id"]
+        except (AttributeError, KeyError, TypeError):
+            _task.machine = None
         try:
             return original(self, env)
         finally:
             _task.state = None
+            _task.machine = None
 
     sts.StateTaskService._eval_execution = _eval_execution

@@ -116,7 +116,7 @@ export function localConsole(opts: LocalConsoleOptions): LocalConsole {
           await serveConsole(path, basePath, { portalUrl: null }, join(CONSOLE_DIST, 'not-built')),
         );
       } else if (path === '/console') {
-        sendAnswer(res, { status: 301, headers: { location: basePath }, body: '', cookies: [] });
+        sendAnswer(res, { status: 308, headers: { location: basePath }, body: '', cookies: [] });
       } else return false;
       return true;
     },

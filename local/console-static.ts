@@ -44,7 +44,7 @@ export const CONSOLE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
 
 /** The SPA's `index.html` with its base path set: the build works under `/console/` and under `/`. */
 export function withBasePath(indexHtml: string, basePath: string): string {
-  const tag = `<base href="${basePath}">`;
+  const tag = `<base href="${basePath}" />`;
   if (/<base\s[^>]*>/i.test(indexHtml)) return indexHtml.replace(/<base\s[^>]*>/i, tag);
   return indexHtml.replace(/<head(\s[^>]*)?>/i, (head) => `${head}${tag}`);
 }

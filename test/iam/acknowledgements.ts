@@ -104,10 +104,10 @@ export const ACKNOWLEDGED_GRANTS: readonly AcknowledgedGrant[] = [
       'Stops a Logs Insights query that outlives the activity route’s deadline; the emulator answers every query at once.',
   },
   {
-    principal: 'ledgerWriter',
-    action: 'states:SendTaskFailure',
+    principal: 'api',
+    action: 'secretsmanager:GetSecretValue',
     reason:
-      'Fails the hold’s token when a revoke was recorded before the token arrived (a pending revoke), a race no integration test forces.',
+      'Reads the page-token key the stack generates, once per cold start; the local runtime makes its key in process instead.',
   },
   {
     principal: 'notifier',

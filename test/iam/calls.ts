@@ -14,6 +14,8 @@ export interface RecordedCall {
   readonly result?: Readonly<Record<string, string>>;
   /** The workflow state whose task made the call (Step Functions' own calls only). */
   readonly state?: string;
+  /** The state machine whose execution made the call (Step Functions' own calls only). */
+  readonly stateMachine?: string;
   readonly status?: number;
 }
 
@@ -27,6 +29,19 @@ const PRINCIPAL_OF_KEY = new Map(
   Object.entries(LOCAL_KEYS).map(([principal, key]) => [key, principal as LocalPrincipal]),
 );
 
-/** Which local principal signed a call: a function's stand-in, the workflow, or the harness. */
-export const principalOf = (call: RecordedCall): LocalPrincipal | undefined =>
-  PRINCIPAL_OF_KEY.get(call.key as (typeof LOCAL_KEYS)[LocalPrincipal]);
+/**
+ * Which local principal signed a call: a function's stand-in, the workflow, or the harness. A
+ * state machine a test made for itself signs with the workflow's key too, but its calls are the
+ * test's, not the lease workflow's (`leaseStateMachine`).
+ */
+export const principalOf = (call: RecordedCall, leaseStateMachine?: string): LocalPrincipal | undefined => {
+  const principal = PRINCIPAL_OF_KEY.get(call.key as (typeof LOCAL_KEYS)[LocalPrincipal]);
+  if (
+    principal === 'workflow' &&
+    leaseStateMachine &&
+    call.stateMachine &&
+    call.stateMachine !== leaseStateMachine
+  )
+    return 'harness';
+  return principal;
+};

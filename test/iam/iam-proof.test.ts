@@ -78,6 +78,7 @@ beforeAll(async () => {
   // Act
   report = await prove({
     calls,
+    leaseStateMachine: info.stateMachineArn,
     stack,
     resolver,
     ctx: {

@@ -19,6 +19,8 @@ export interface ProofInput {
   readonly ctx: ArnContext;
   readonly unrecorded: readonly UnrecordedCall[];
   readonly acknowledged: readonly AcknowledgedGrant[];
+  /** The lease workflow's state machine: other state machines' calls are the tests' own. */
+  readonly leaseStateMachine?: string;
 }
 
 export interface Verdict {
@@ -131,7 +133,7 @@ export async function prove(input: ProofInput): Promise<ProofReport> {
   let attributed = 0;
   const unknownKeys = new Set<string>();
   for (const call of input.calls) {
-    const principal = principalOf(call);
+    const principal = principalOf(call, input.leaseStateMachine);
     if (principal === 'harness') harness += 1;
     else if (!principal) unknownKeys.add(call.key);
     else {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Lease } from '../../core/lease.ts';
 import { ConsoleClient } from '../../local/console-client.ts';
+import { LOCAL_PORTAL_URL } from '../../local/runtime.ts';
 import { apiUrl, info, ledgerLeasesOf, waitForStatus } from './harness.ts';
 
 const USER = 'web01';
@@ -48,7 +49,13 @@ describe('console sign-in on the local runtime (HTTP, no browser)', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(me.status).toBe(200);
-    expect(await me.json()).toEqual({ userName: USER, userId: info().userIds[USER], groups: ['testers'] });
+    expect(await me.json()).toEqual({
+      userName: USER,
+      userId: info().userIds[USER],
+      groups: ['testers'],
+      auditor: false,
+      admin: false,
+    });
     for (const refused of [forged, crossSite]) {
       expect(refused.status).toBe(403);
       expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/csrf/);
@@ -88,7 +95,7 @@ describe('console sign-in on the local runtime (HTTP, no browser)', () => {
   it('serves config.json and sends /console to /console/', async () => {
     const config = await fetch(`${apiUrl()}/console/config.json`);
     const bare = await fetch(`${apiUrl()}/console`, { redirect: 'manual' });
-    expect(await config.json()).toEqual({ portalUrl: null, basePath: '/console/' });
-    expect([bare.status, bare.headers.get('location')]).toEqual([301, '/console/']);
+    expect(await config.json()).toEqual({ portalUrl: LOCAL_PORTAL_URL, basePath: '/console/' });
+    expect([bare.status, bare.headers.get('location')]).toEqual([308, '/console/']);
   });
 });

@@ -21,7 +21,7 @@ describe('GET /audit/drift', () => {
     // Act
     const findings = await call<
       { kind: string; source: string; principal: { id: string }; permissionSet: string; at: string }[]
-    >('auditor1', 'GET', `/audit/drift?from=${encodeURIComponent(before)}`);
+    >('auditor1', 'GET', `/audit/drift?limit=1000&from=${encodeURIComponent(before)}`);
     const byTester = await call('t08', 'GET', '/audit/drift');
 
     // Assess

@@ -60,10 +60,10 @@ describe('serveConsole', () => {
 
   it('sets the base path in index.html, with or without a base tag', () => {
     expect(withBasePath('<html><head><base href="/"></head></html>', '/console/')).toBe(
-      '<html><head><base href="/console/"></head></html>',
+      '<html><head><base href="/console/" /></head></html>',
     );
     expect(withBasePath('<html><head lang="en"><title>x</title></head></html>', '/console/')).toBe(
-      '<html><head lang="en"><base href="/console/"><title>x</title></head></html>',
+      '<html><head lang="en"><base href="/console/" /><title>x</title></head></html>',
     );
   });
 
@@ -82,7 +82,7 @@ describe('serveConsole', () => {
     expect([asset.status, asset.headers['content-type']]).toEqual([200, 'text/javascript; charset=utf-8']);
     expect([deep.status, String(deep.body)]).toEqual([
       200,
-      expect.stringContaining('<base href="/console/">'),
+      expect.stringContaining('<base href="/console/" />'),
     ]);
     expect(missing.status).toBe(404);
     expect(outside.status).toBe(404);
