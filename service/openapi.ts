@@ -270,8 +270,22 @@ export const openApiDocument = () => {
                 checkedAssignments: z.number(),
                 removed: z.array(z.unknown()),
                 outOfBand: z.array(z.unknown()),
+                failed: z
+                  .array(
+                    z.object({
+                      stage: z.enum(['list', 'tuple']),
+                      error: z.string(),
+                      message: z.string(),
+                      accountId: z.string().optional(),
+                      permissionSet: z.string().optional(),
+                      principal: z.object({ type: z.string(), id: z.string() }).optional(),
+                    }),
+                  )
+                  .meta({
+                    description: 'Tuples or listings the sweep could not settle; it went on with the others.',
+                  }),
               }),
-              'What the reconciler checked, removed and reported',
+              'What the reconciler checked, removed, reported, and could not settle',
             ),
             ...errors,
           },

@@ -1216,7 +1216,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description What the reconciler checked, removed and reported */
+                /** @description What the reconciler checked, removed, reported, and could not settle */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1226,6 +1226,19 @@ export interface paths {
                             checkedAssignments: number;
                             removed: unknown[];
                             outOfBand: unknown[];
+                            /** @description Tuples or listings the sweep could not settle; it went on with the others. */
+                            failed: {
+                                /** @enum {string} */
+                                stage: "list" | "tuple";
+                                error: string;
+                                message: string;
+                                accountId?: string;
+                                permissionSet?: string;
+                                principal?: {
+                                    type: string;
+                                    id: string;
+                                };
+                            }[];
                         };
                     };
                 };
