@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Policy } from './policy.ts';
 
 /**
  * Ending live sessions (issue 5): the Deny statements the tool adds to a permission set's inline
@@ -261,3 +262,14 @@ export function accessKeptBy(facts: AccessFacts): KeptBy | null {
     return 'group-assignment';
   return null;
 }
+
+/** Names of the permission sets whose leases end live sessions (protected ones are never leased). */
+export const endSessionsPermissionSets = (policy: Policy): string[] =>
+  [
+    ...new Set(
+      policy.rules
+        .filter((rule) => rule.endSessions)
+        .flatMap((rule) => rule.permissionSets)
+        .filter((name) => !policy.protected.permissionSets.includes(name)),
+    ),
+  ].sort();

@@ -4,7 +4,7 @@ import { type IEventBus, Schedule } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { endSessionsPermissionSets } from '../lambdas/session-ender/compose.ts';
+import { endSessionsPermissionSets } from '../core/session-deny.ts';
 import type { DeploymentConfig } from './config.ts';
 import { EventConsumer } from './consumers.ts';
 import { IdentityCenterScope } from './identity-center.ts';

@@ -6,17 +6,6 @@ import { PermissionSetPolicies } from '../../adapters/session-policy.ts';
 import type { Policy } from '../../core/policy.ts';
 import type { SessionEnderDeps } from './ender.ts';
 
-/** Names of the permission sets whose leases end live sessions (protected ones are never leased). */
-export const endSessionsPermissionSets = (policy: Policy): string[] =>
-  [
-    ...new Set(
-      policy.rules
-        .filter((rule) => rule.endSessions)
-        .flatMap((rule) => rule.permissionSets)
-        .filter((name) => !policy.protected.permissionSets.includes(name)),
-    ),
-  ].sort();
-
 export interface SessionEnderResources {
   readonly tableName: string;
   readonly instanceArn: string;
