@@ -10,15 +10,9 @@ export interface LeaseActions {
 }
 
 const REVOCABLE: ReadonlySet<LeaseStatus> = new Set(['PENDING_APPROVAL', 'SCHEDULED', 'GRANTING', 'ACTIVE']);
-const TERMINAL: ReadonlySet<LeaseStatus> = new Set([
-  'ENDED',
-  'REJECTED',
-  'CANCELLED',
-  'APPROVAL_TIMED_OUT',
-  'FAILED',
-]);
 
-export const isTerminal = (status: LeaseStatus): boolean => TERMINAL.has(status);
+// The server's own lifecycle: what is over is over in the console too.
+export { isTerminal } from '../../../core/lease-status.ts';
 
 /** Waiting for a decision: a request, or an extension of an ACTIVE lease. */
 export const awaitsDecision = (lease: Lease): boolean =>
