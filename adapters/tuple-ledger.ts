@@ -29,6 +29,24 @@ const EVIDENCE = 'creator, creatorAt, creationPending, createdBy, createdRequest
 const isConditionFailure = (err: unknown): boolean =>
   (err as { name?: string }).name === 'ConditionalCheckFailedException';
 
+/** The tuple as the reconciler read it: its writes hold only while the item still reads so. */
+export type SeenTuple = Pick<TupleRecord, 'deleting' | 'creator' | 'createdBy'>;
+
+/** Conditions that hold while nobody holds the tuple and it still reads as `seen`. */
+function asSeen(seen: SeenTuple): { conditions: string[]; values: Record<string, unknown> } {
+  const values: Record<string, unknown> = {};
+  const conditions = ['attribute_not_exists(holders)'];
+  for (const name of ['deleting', 'creator', 'createdBy'] as const) {
+    const value = seen[name];
+    if (value === undefined) conditions.push(`attribute_not_exists(${name})`);
+    else {
+      values[`:${name}`] = value;
+      conditions.push(`${name} = :${name}`);
+    }
+  }
+  return { conditions, values };
+}
+
 export class TupleLedger {
   constructor(
     private readonly ddb: DynamoDBDocumentClient,
@@ -104,33 +122,26 @@ export class TupleLedger {
    * Clears a stale deletion mark and evidence that describes no assignment, while nobody holds the
    * tuple and it still reads as the reconciler judged it (same deleter, same creator).
    */
-  forget(pk: string, seen: Pick<TupleRecord, 'deleting' | 'creator' | 'createdBy'>): Promise<boolean> {
-    const values: Record<string, unknown> = {};
-    const conditions = ['attribute_not_exists(holders)'];
-    for (const [name, value] of Object.entries(seen) as [string, string | undefined][]) {
-      if (value === undefined) conditions.push(`attribute_not_exists(${name})`);
-      else {
-        values[`:${name}`] = value;
-        conditions.push(`${name} = :${name}`);
-      }
-    }
+  forget(pk: string, seen: SeenTuple): Promise<boolean> {
+    const { conditions, values } = asSeen(seen);
     return this.update(pk, `REMOVE deleting, deletingAt, ${EVIDENCE}`, conditions.join(' AND '), values);
   }
 
   /**
    * The reconciler takes over deletion of an owned assignment nobody holds: the same mark the
-   * workflow's ReleaseLast sets, so no lease joins an assignment that is about to disappear.
+   * workflow's ReleaseLast sets, so no lease joins an assignment that is about to disappear. Only
+   * while the tuple still reads as the reconciler judged it: the sweep's listing is older than this
+   * write, and a lease that deleted its assignment meanwhile has cleared the evidence, so whatever
+   * the listing showed is then no longer the tool's to delete.
    */
-  claimForDeletion(pk: string, by: string, at: string, staleDeleter?: string): Promise<boolean> {
-    return this.update(
-      pk,
-      'REMOVE standing SET deleting = :by, deletingAt = :at',
-      staleDeleter
-        ? 'attribute_not_exists(holders) AND deleting = :stale'
-        : 'attribute_not_exists(holders) AND attribute_not_exists(deleting) AND (attribute_not_exists(standing) OR standing = :false)',
-      staleDeleter
-        ? { ':by': by, ':at': at, ':stale': staleDeleter }
-        : { ':by': by, ':at': at, ':false': false },
-    );
+  claimForDeletion(pk: string, by: string, at: string, seen: SeenTuple): Promise<boolean> {
+    const { conditions, values } = asSeen(seen);
+    conditions.push('(attribute_not_exists(standing) OR standing = :false)');
+    return this.update(pk, 'REMOVE standing SET deleting = :by, deletingAt = :at', conditions.join(' AND '), {
+      ...values,
+      ':by': by,
+      ':at': at,
+      ':false': false,
+    });
   }
 }

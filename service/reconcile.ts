@@ -146,7 +146,8 @@ async function settle(sweep: Sweep, pk: string, parsed: AssignmentTuple): Promis
   if (verdict.remove) {
     const at = deps.now();
     const me = `reconciler-${at.getTime()}`;
-    if (!(await deps.ledger.tuples.claimForDeletion(pk, me, at.toISOString(), verdict.staleDeleter))) {
+    const seen = { deleting: tuple.deleting, creator: tuple.creator, createdBy: tuple.createdBy };
+    if (!(await deps.ledger.tuples.claimForDeletion(pk, me, at.toISOString(), seen))) {
       deps.logger.info('tuple changed meanwhile; left for the next run', { tuplePk: pk });
       return;
     }

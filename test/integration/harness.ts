@@ -141,12 +141,16 @@ export const injectFaults = async (spec: {
   if (!res.ok) throw new Error(`fault injection refused: ${res.status}`);
 };
 
-export const idcCalls = async (): Promise<{ action: string; principalId?: string; at: number }[]> =>
-  (
-    (await (await fetch(`${info().awsEndpoint}/_idc/calls`)).json()) as {
-      calls: { action: string; principalId?: string; at: number }[];
-    }
-  ).calls;
+/** A call Identity Center answered with a request id took effect; one without was refused or failed. */
+export interface IdcCall {
+  action: string;
+  principalId?: string;
+  at: number;
+  requestId?: string;
+}
+
+export const idcCalls = async (): Promise<IdcCall[]> =>
+  ((await (await fetch(`${info().awsEndpoint}/_idc/calls`)).json()) as { calls: IdcCall[] }).calls;
 
 export const sfnClient = () => new SFNClient(aws());
 export const ssoAdminClient = () => new SSOAdminClient(aws());
