@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
@@ -24,6 +25,7 @@ export interface AwsClients {
   readonly ssoAdmin: SSOAdminClient;
   readonly identityStore: IdentitystoreClient;
   readonly sqs: SQSClient;
+  readonly kms: KMSClient;
 }
 
 export const clientConfig = (target: AwsTarget) =>
@@ -48,5 +50,6 @@ export const createClients = (target: AwsTarget): AwsClients => {
     ssoAdmin: new SSOAdminClient(config),
     identityStore: new IdentitystoreClient(config),
     sqs: new SQSClient(config),
+    kms: new KMSClient(config),
   };
 };

@@ -99,7 +99,11 @@ export class Engine {
   /** The execution's status and, once it is over, when it stopped. */
   async execution(executionArn: string): Promise<{ status: string; stoppedAt?: Date }> {
     try {
-      const out = await this.sfn.send(new DescribeExecutionCommand({ executionArn }));
+      // Status and stop time only: the execution's data is encrypted under the workflow's key,
+      // which only the workflow's own role may use.
+      const out = await this.sfn.send(
+        new DescribeExecutionCommand({ executionArn, includedData: 'METADATA_ONLY' }),
+      );
       return { status: out.status ?? 'GONE', ...(out.stopDate ? { stoppedAt: out.stopDate } : {}) };
     } catch (err) {
       if ((err as { name?: string }).name === 'ExecutionDoesNotExist') return { status: 'GONE' };

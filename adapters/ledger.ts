@@ -9,10 +9,11 @@ import {
 import { link } from '../core/audit-chain.ts';
 import { ValidationError } from '../core/errors.ts';
 import type { LeaseRecord } from '../core/lease.ts';
-import { FINISHED_RANK } from '../core/lease-token.ts';
+import { FINISHED_RANK, type HeldToken, TOKEN_ATTRIBUTES, type TokenFor } from '../core/lease-token.ts';
 import { leaseKey, TUPLE_SK } from '../core/ledger-keys.ts';
 import { DriftLedger } from './drift-ledger.ts';
 import { type ChainAppend, type LeaseUpdate, leaseUpdateExpression } from './lease-update.ts';
+import type { SealedToken } from './task-tokens.ts';
 import { TupleLedger } from './tuple-ledger.ts';
 
 export type { LeaseUpdate } from './lease-update.ts';
@@ -200,14 +201,15 @@ export class Ledger {
   }
 
   /**
-   * Stores a task token of the workflow unless the lease holds a newer one (or held: ranks only
-   * grow, so a late or redelivered event never brings back a dead token). An unranked token, from
-   * an execution started before tokens were ranked, replaces any token of a lease not finished.
+   * Stores a task token of the workflow, sealed, unless the lease holds a newer one (or held: ranks
+   * only grow, so a late or redelivered event never brings back a dead token). An unranked token,
+   * from an execution started before tokens were ranked, replaces any token of a lease not
+   * finished. A plain token left from before tokens were sealed goes in the same write.
    * Returns the record after the write, or undefined when the token was not newer.
    */
   async storeToken(
     id: string,
-    token: { value: string; for: 'APPROVAL' | 'HOLD'; rank?: number },
+    token: { sealed: SealedToken; for: TokenFor; rank?: number },
   ): Promise<LeaseRecord | undefined> {
     const ranked = token.rank !== undefined;
     try {
@@ -215,10 +217,11 @@ export class Ledger {
         new UpdateCommand({
           TableName: this.tableName,
           Key: leaseKey(id),
-          UpdateExpression: `SET taskToken = :t, tokenFor = :f${ranked ? ', tokenRank = :r' : ''}`,
+          UpdateExpression: `SET tokenCiphertext = :c, tokenDigest = :d, tokenFor = :f${ranked ? ', tokenRank = :r' : ''} REMOVE taskToken`,
           ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(tokenRank) OR tokenRank < :r)',
           ExpressionAttributeValues: {
-            ':t': token.value,
+            ':c': token.sealed.ciphertext,
+            ':d': token.sealed.digest,
             ':f': token.for,
             ':r': ranked ? token.rank : FINISHED_RANK,
           },
@@ -232,11 +235,18 @@ export class Ledger {
     }
   }
 
-  /** Forgets a token the workflow has answered (or refused as stale); a newer one is left alone. */
-  async dropToken(id: string, used: string): Promise<void> {
+  /**
+   * Forgets a token the workflow has answered (or refused as stale); a newer one is left alone. A
+   * sealed token is recognised by its digest (two ciphertexts of one token differ), a plain one by
+   * itself.
+   */
+  async dropToken(id: string, used: HeldToken): Promise<void> {
     await this.applyUpdate(id, {
-      remove: ['taskToken', 'tokenFor'],
-      condition: { expression: 'taskToken = :used', values: { ':used': used } },
+      remove: [...TOKEN_ATTRIBUTES],
+      condition:
+        'sealed' in used
+          ? { expression: 'tokenDigest = :used', values: { ':used': used.digest } }
+          : { expression: 'taskToken = :used', values: { ':used': used.plain } },
     });
   }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { generationFor, type HoldPeriod, holdPeriodOf } from './extension.ts';
 import type { LeaseRecord } from './lease.ts';
 
@@ -23,6 +24,47 @@ export interface TokenPosition {
 const ATTEMPTS = 1_000;
 const PERIODS = 1_000_000;
 const HOLD_BASE = ATTEMPTS * PERIODS;
+
+/**
+ * A token answers the workflow: whoever holds one (and states:SendTaskSuccess) decides a lease. At
+ * rest the ledger keeps it sealed (`adapters/task-tokens.ts`: KMS ciphertext under the stack's
+ * token key, bound to the lease and the token's kind) beside its digest, which the conditional
+ * writes compare (two ciphertexts of one token differ). `taskToken` is the plain text a ledger
+ * written before tokens were sealed may still hold: read, delivered and dropped, never written.
+ */
+export const TOKEN_ATTRIBUTES = ['tokenCiphertext', 'tokenDigest', 'tokenFor', 'taskToken'] as const;
+
+/**
+ * The encryption context that binds a sealed token to its lease and kind: a ciphertext copied to
+ * another lease's record, or from an approval to a hold, does not decrypt. The key policy admits
+ * token use only with exactly these keys (`lib/task-token-key.ts`).
+ */
+export const tokenContext = (leaseId: string, kind: TokenFor): Record<TokenContextKey, string> => ({
+  leaseId,
+  tokenFor: kind,
+});
+export const TOKEN_CONTEXT_KEYS = ['leaseId', 'tokenFor'] as const;
+export type TokenContextKey = (typeof TOKEN_CONTEXT_KEYS)[number];
+
+/**
+ * What identifies a token without revealing it: its SHA-256. A task token is a long random value,
+ * so its hash gives nothing to guess from (the same reasoning keys console sessions by a hash).
+ */
+export const tokenDigest = (token: string): string => createHash('sha256').update(token).digest('base64url');
+
+/** The token a lease record holds, as stored: sealed, or (written before sealing) plain. */
+export type HeldToken =
+  | { readonly for: TokenFor; readonly digest: string; readonly sealed: string }
+  | { readonly for: TokenFor; readonly digest: string; readonly plain: string };
+
+export function heldToken(lease: LeaseRecord): HeldToken | undefined {
+  const kind = lease.tokenFor;
+  if (kind !== 'APPROVAL' && kind !== 'HOLD') return undefined;
+  if (lease.tokenCiphertext && lease.tokenDigest)
+    return { for: kind, digest: lease.tokenDigest, sealed: lease.tokenCiphertext };
+  if (lease.taskToken) return { for: kind, digest: tokenDigest(lease.taskToken), plain: lease.taskToken };
+  return undefined;
+}
 
 /** No token is ever stored over this rank: the lease has finished. */
 export const FINISHED_RANK = Number.MAX_SAFE_INTEGER;
@@ -58,7 +100,7 @@ export type Delivery =
  * harmless: a token answers once, and a spent one is refused as stale.
  */
 export function pendingDelivery(lease: LeaseRecord, now: Date): Delivery | undefined {
-  if (!lease.taskToken) return undefined;
+  if (!heldToken(lease)) return undefined;
   if (lease.tokenFor === 'APPROVAL') {
     switch (lease.status) {
       case 'CANCELLED':

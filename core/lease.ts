@@ -70,6 +70,10 @@ export interface LeaseRecord extends Omit<Lease, 'requiredApprovals'> {
   required: number;
   executionArn: string;
   clientToken?: string;
+  /** The current task token, sealed (`core/lease-token.ts` TOKEN_ATTRIBUTES), and its digest. */
+  tokenCiphertext?: string;
+  tokenDigest?: string;
+  /** A token stored in plain text before tokens were sealed: read and dropped, never written. */
   taskToken?: string;
   tokenFor?: 'APPROVAL' | 'HOLD';
   appliedEvents?: Set<string>;
@@ -100,6 +104,8 @@ const INTERNAL = [
   'required',
   'executionArn',
   'clientToken',
+  'tokenCiphertext',
+  'tokenDigest',
   'taskToken',
   'tokenFor',
   'appliedEvents',

@@ -1,7 +1,7 @@
 import { addSeconds } from './duration.ts';
 import type { Failure, TimelineEntry } from './lease.ts';
 import { DetailType, type EndReason, type LeaseStatus } from './lease-status.ts';
-import { FINISHED_RANK, type TokenFor, tokenRank } from './lease-token.ts';
+import { FINISHED_RANK, TOKEN_ATTRIBUTES, type TokenFor, tokenRank } from './lease-token.ts';
 
 /** An event the workflow put on the bus, as EventBridge delivers it. */
 export interface EngineEvent {
@@ -106,7 +106,7 @@ function projectFacts(event: EngineEvent): Omit<LedgerChange, 'key'> | null {
         // (GRANTING or SCHEDULED, then perhaps REVOKING) but never reached the workflow.
         from: ['PENDING_APPROVAL', 'GRANTING', 'SCHEDULED', 'REVOKING'],
         set: { endedAt: at, ...FINISHED },
-        remove: ['taskToken', 'tokenFor'],
+        remove: [...TOKEN_ATTRIBUTES],
         timeline: [{ at, type: 'APPROVAL_TIMED_OUT' }],
       });
     case DetailType.Activated: {
@@ -148,7 +148,7 @@ function projectFacts(event: EngineEvent): Omit<LedgerChange, 'key'> | null {
           ...(requestId ? { 'assignment.deleteRequestId': requestId } : {}),
           ...FINISHED,
         },
-        remove: ['taskToken', 'tokenFor'],
+        remove: [...TOKEN_ATTRIBUTES],
         timeline: [
           ...(revokeStartedAt
             ? [{ at: revokeStartedAt, type: 'REVOKE_STARTED' as const, detail: { requestId } }]
@@ -173,7 +173,7 @@ function projectFacts(event: EngineEvent): Omit<LedgerChange, 'key'> | null {
           ...(str(d.createRequestId) ? { 'assignment.createRequestId': d.createRequestId } : {}),
           ...FINISHED,
         },
-        remove: ['taskToken', 'tokenFor'],
+        remove: [...TOKEN_ATTRIBUTES],
         timeline: [{ at, type: 'FAILED', detail: { ...failure } }],
         releaseTuple: true,
       });
@@ -186,7 +186,7 @@ function projectFacts(event: EngineEvent): Omit<LedgerChange, 'key'> | null {
         status: 'FAILED',
         from: ['ACTIVE', 'REVOKING', 'GRANTING'],
         set: { failure, ...(requestId ? { 'assignment.deleteRequestId': requestId } : {}), ...FINISHED },
-        remove: ['taskToken', 'tokenFor'],
+        remove: [...TOKEN_ATTRIBUTES],
         timeline: [{ at, type: 'FAILED', detail: { ...failure } }],
       });
     }

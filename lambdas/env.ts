@@ -38,6 +38,8 @@ export const deploymentFromEnv = () => {
       instanceArn: env.INSTANCE_ARN,
       identityStoreId: env.IDENTITY_STORE_ID,
       permissionSetArns: permissionSetArnsFromEnv(env.PERMISSION_SET_ARNS),
+      // Only the functions that answer the workflow hold the token key (and require it).
+      ...(process.env.TASK_TOKEN_KEY_ARN ? { taskTokenKeyArn: process.env.TASK_TOKEN_KEY_ARN } : {}),
     },
     policy: loadPolicy(JSON.parse(readFileSync(policyFile, 'utf8')), policyFile),
   };

@@ -10,6 +10,13 @@ import { DetailType, EVENT_SOURCE } from '../core/lease-status.ts';
 /** Every lease event reaches the ledger writer, which projects it into the lease record. */
 export const ledgerWriterPattern = { source: [EVENT_SOURCE] };
 
+/**
+ * What the bus's archive keeps: every lease event but the three that carry a task token (the
+ * workflow's waiting states). A token answers the workflow, so it is no record to keep for a year;
+ * those events' facts are in the lease's hash-chained timeline. Replaying the archive replays no token.
+ */
+export const archivePattern = { source: [EVENT_SOURCE], detail: { taskToken: [{ exists: false }] } };
+
 /** The execution statuses after which no workflow step will ever revoke: the reconciler's cue. */
 export const EXECUTION_ENDED_STATUSES = ['ABORTED', 'FAILED', 'TIMED_OUT'] as const;
 

@@ -42,6 +42,9 @@ DATA_FIELDS = frozenset(
         "input",
         "queryString",
         "logEvents",
+        # KMS: a task token in plain text, and its ciphertext, are never kept in the log.
+        "Plaintext",
+        "CiphertextBlob",
     }
 )
 MAX_TEXT = 300

@@ -1,10 +1,16 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  CreateArchiveCommand,
+  CreateEventBusCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
 import {
   CreateGroupCommand,
   CreateGroupMembershipCommand,
   CreateUserCommand,
 } from '@aws-sdk/client-identitystore';
+import { CreateKeyCommand } from '@aws-sdk/client-kms';
 import { CreateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import {
@@ -15,6 +21,7 @@ import {
 import type { AwsClients } from '../adapters/clients.ts';
 import { LEDGER_INDEXES, LEDGER_KEYS } from '../adapters/ledger.ts';
 import {
+  archivePattern,
   cloudTrailAssignmentPattern,
   executionEndedPattern,
   leaseEndedPattern,
@@ -27,6 +34,7 @@ import type { Seed } from './seed.ts';
 export const NAMES = {
   table: 'idc-lease-ledger',
   bus: 'idc-lease',
+  archive: 'idc-lease-events',
   stateMachine: 'idc-lease',
   ledgerRule: 'idc-lease-ledger-writer',
   ledgerQueue: 'idc-lease-ledger-writer',
@@ -45,6 +53,10 @@ export interface Provisioned {
   readonly stateMachineArn: string;
   readonly eventBusName: string;
   readonly tableName: string;
+  /** The bus's archive, with the deployed archive's pattern (no token-bearing event). */
+  readonly eventArchiveArn: string;
+  /** The KMS key the ledger writer seals task tokens with, and the API and the writer open them. */
+  readonly taskTokenKeyArn: string;
   /** EventBridge rule targets that are Lambda functions in AWS become these queues locally. */
   readonly queues: {
     readonly ledgerWriter: string;
@@ -123,7 +135,20 @@ export const provision = async (aws: AwsClients, region: string, seed: Seed): Pr
     }),
   );
 
-  await aws.events.send(new CreateEventBusCommand({ Name: NAMES.bus }));
+  const busArn = (await aws.events.send(new CreateEventBusCommand({ Name: NAMES.bus })))
+    .EventBusArn as string;
+  const eventArchiveArn = (
+    await aws.events.send(
+      new CreateArchiveCommand({
+        ArchiveName: NAMES.archive,
+        EventSourceArn: busArn,
+        EventPattern: JSON.stringify(archivePattern),
+      }),
+    )
+  ).ArchiveArn as string;
+  const taskTokenKeyArn = (
+    await aws.kms.send(new CreateKeyCommand({ Description: 'idc-lease task tokens (local)' }))
+  ).KeyMetadata?.Arn as string;
   const ledgerQueue = await routeToQueue(aws, {
     rule: NAMES.ledgerRule,
     bus: NAMES.bus,
@@ -236,6 +261,8 @@ export const provision = async (aws: AwsClients, region: string, seed: Seed): Pr
     stateMachineArn,
     eventBusName: NAMES.bus,
     tableName: NAMES.table,
+    eventArchiveArn,
+    taskTokenKeyArn,
     queues: {
       ledgerWriter: ledgerQueue.url,
       reconciler: reconcilerQueue.url,

@@ -6,6 +6,7 @@ import { ActivityLogs } from '../adapters/activity-logs.ts';
 import { clientConfig, createClients } from '../adapters/clients.ts';
 import { Engine } from '../adapters/engine.ts';
 import { Ledger } from '../adapters/ledger.ts';
+import { TaskTokens } from '../adapters/task-tokens.ts';
 import { accountOfArn, loadPolicy, PolicyError } from '../core/policy.ts';
 import { rulesNamingOwnAccount } from '../core/policy-checks.ts';
 import type { EngineEvent } from '../core/projection.ts';
@@ -41,6 +42,10 @@ export interface LocalInfo {
   stateMachineArn: string;
   eventBusName: string;
   tableName: string;
+  /** The bus's archive (the deployed archive's pattern: no token-bearing event). */
+  eventArchiveArn: string;
+  /** The KMS key task tokens are sealed with in the ledger. */
+  taskTokenKeyArn: string;
   userIds: Record<string, string>;
   permissionSets: Record<string, string>;
   trailLogGroup: string;
@@ -125,8 +130,11 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
     // The reconciler function's stand-in: its own graph and logger, as the deployed function has,
     // entered only through what the Lambda runs (raw event -> trigger -> reconcile).
     const reconcilerLogger = new Logger({ serviceName: 'idc-lease-reconciler', logLevel });
+    // As deployed, the reconciler holds no task token key.
+    const { taskTokenKeyArn: _noTokenKey, ...reconcilerStack } = stack;
     const reconciler = {
-      reconcile: compose(createClients(target('reconciler')), stack, policy, reconcilerLogger).reconcile,
+      reconcile: compose(createClients(target('reconciler')), reconcilerStack, policy, reconcilerLogger)
+        .reconcile,
       logger: reconcilerLogger,
     };
     await new CloudWatchLogsClient(clientConfig({ region: REGION, endpoint: emulator.endpoint })).send(
@@ -149,6 +157,7 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
     const writerDeps = {
       ledger: new Ledger(writerAws.ddb, stack.tableName),
       engine: new Engine(writerAws.sfn, stack.stateMachineArn),
+      tokens: new TaskTokens(writerAws.kms, stack.taskTokenKeyArn),
       logger: new Logger({ serviceName: 'idc-lease-ledger-writer', logLevel }),
     };
     const writer = drainQueue(
@@ -215,6 +224,8 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
       stateMachineArn: stack.stateMachineArn,
       eventBusName: stack.eventBusName,
       tableName: stack.tableName,
+      eventArchiveArn: stack.eventArchiveArn,
+      taskTokenKeyArn: stack.taskTokenKeyArn,
       userIds: { ...stack.userIds },
       permissionSets: { ...stack.permissionSets },
       trailLogGroup: TRAIL_LOG_GROUP,

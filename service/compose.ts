@@ -6,6 +6,7 @@ import { Directory } from '../adapters/directory.ts';
 import { Engine, EventPublisher } from '../adapters/engine.ts';
 import { Ledger } from '../adapters/ledger.ts';
 import { LedgerPages } from '../adapters/ledger-pages.ts';
+import { TaskTokens } from '../adapters/task-tokens.ts';
 import type { OrgTree } from '../core/org-tree.ts';
 import { PageTokens } from '../core/page-token.ts';
 import { accountOfArn, type Policy, protectAccount } from '../core/policy.ts';
@@ -27,6 +28,11 @@ export interface Resources {
   readonly identityStoreId: string;
   /** Name → ARN of the permission sets the policy names (the configuration's `permissionSetArns`). */
   readonly permissionSetArns: Readonly<Record<string, string>>;
+  /**
+   * The KMS key task tokens are sealed with (`TASK_TOKEN_KEY_ARN`); only the functions that answer
+   * the workflow have it. @default none: opening a token fails
+   */
+  readonly taskTokenKeyArn?: string;
 }
 
 export interface Composed {
@@ -75,6 +81,7 @@ export function compose(
     pages: new LedgerPages(aws.ddb, resources.tableName),
     pageTokens: options.pageTokens ?? PageTokens.ephemeral(),
     engine,
+    tokens: new TaskTokens(aws.kms, resources.taskTokenKeyArn),
     events,
     directory: new Directory(aws.identityStore, resources.identityStoreId),
     catalog,

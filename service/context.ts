@@ -4,6 +4,7 @@ import type { Directory } from '../adapters/directory.ts';
 import type { Engine, EventPublisher } from '../adapters/engine.ts';
 import type { Ledger } from '../adapters/ledger.ts';
 import type { LedgerPages } from '../adapters/ledger-pages.ts';
+import type { TaskTokens } from '../adapters/task-tokens.ts';
 import type { AthenaTarget } from '../core/activity.ts';
 import type { OrgTree } from '../core/org-tree.ts';
 import type { PageTokens } from '../core/page-token.ts';
@@ -22,6 +23,8 @@ export interface ServiceContext {
   readonly pages: LedgerPages;
   readonly pageTokens: PageTokens;
   readonly engine: Engine;
+  /** Opens the workflow's task tokens, which the ledger keeps sealed. */
+  readonly tokens: TaskTokens;
   readonly events: EventPublisher;
   readonly directory: Directory;
   readonly catalog: Catalog;

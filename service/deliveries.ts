@@ -1,12 +1,15 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Engine, TaskOutcome } from '../adapters/engine.ts';
 import type { Ledger } from '../adapters/ledger.ts';
+import type { TaskTokens } from '../adapters/task-tokens.ts';
 import type { LeaseRecord } from '../core/lease.ts';
-import { type Delivery, pendingDelivery } from '../core/lease-token.ts';
+import { type Delivery, heldToken, pendingDelivery } from '../core/lease-token.ts';
 
 export interface DeliveryDeps {
   readonly ledger: Ledger;
   readonly engine: Engine;
+  /** Opens the sealed token the record holds: only a function the key policy lets decrypt can. */
+  readonly tokens: TaskTokens;
   readonly logger: Logger;
   readonly now: () => Date;
 }
@@ -30,13 +33,15 @@ export interface Delivered {
  */
 export async function deliverPending(deps: DeliveryDeps, lease: LeaseRecord): Promise<Delivered> {
   const delivery = pendingDelivery(lease, deps.now());
-  const token = lease.taskToken;
-  if (!delivery || !token) return { outcome: 'none' };
+  const held = heldToken(lease);
+  if (!delivery || !held) return { outcome: 'none' };
+  // Opened here, only when there is something to tell, and never kept or logged.
+  const token = await deps.tokens.open(lease.id, held);
   const outcome =
     delivery.kind === 'fail'
       ? await deps.engine.fail(token, delivery.error, delivery.cause)
       : await deps.engine.succeed(token, delivery.output);
   deps.logger.info('told the workflow', { leaseId: lease.id, delivery: delivery.kind, outcome });
-  await deps.ledger.dropToken(lease.id, token);
+  await deps.ledger.dropToken(lease.id, held);
   return { delivery, outcome };
 }

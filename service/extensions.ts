@@ -13,7 +13,7 @@ import {
 } from '../core/extension.ts';
 import { type Lease, type LeaseRecord, publicLease } from '../core/lease.ts';
 import { DetailType } from '../core/lease-status.ts';
-import { pendingDelivery } from '../core/lease-token.ts';
+import { heldToken, pendingDelivery } from '../core/lease-token.ts';
 import type { Rule } from '../core/policy.ts';
 import type { ServiceContext } from './context.ts';
 import { deliverPending } from './deliveries.ts';
@@ -172,7 +172,8 @@ export async function settleExtension(
       throw new ConflictError(`lease ${id} is ${record.status}; the extension was not applied`);
     if (record.extension?.id !== reservation.id)
       throw new ConflictError(`lease ${id} changed before the extension was applied; retry`);
-    const token = record.taskToken;
+    // Tokens are told apart by digest: the record holds them sealed.
+    const token = heldToken(record)?.digest;
     const due = pendingDelivery(record, ctx.now());
     if (token && !tried.has(token) && due?.kind === 'extend') {
       tried.add(token);

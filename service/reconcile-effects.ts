@@ -1,6 +1,7 @@
 import type { EventPublisher } from '../adapters/engine.ts';
 import type { Ledger } from '../adapters/ledger.ts';
 import { canReconcilerEnd, DetailType, LEASE_STATUSES } from '../core/lease-status.ts';
+import { TOKEN_ATTRIBUTES } from '../core/lease-token.ts';
 import type { Finding } from '../core/reconcile.ts';
 import type { SweepFacts } from './reconcile-facts.ts';
 
@@ -42,7 +43,7 @@ export async function endLeases(
       status: 'ENDED',
       from: LEASE_STATUSES.filter(canReconcilerEnd),
       set: { endReason, endedAt: at, ...(requestId ? { 'assignment.deleteRequestId': requestId } : {}) },
-      remove: ['taskToken', 'tokenFor'],
+      remove: [...TOKEN_ATTRIBUTES],
       timeline: [
         {
           at,

@@ -20,9 +20,11 @@ import { type GatewayResult, handleGatewayEvent } from './gateway.ts';
 import { route } from './router.ts';
 
 const { region, resources, policy } = deploymentFromEnv();
+// The token key too: deploymentFromEnv reads it, this fails the cold start when it is missing.
 const { RECONCILER_FUNCTION_NAME, PAGE_TOKEN_SECRET_ARN } = requireEnv([
   'RECONCILER_FUNCTION_NAME',
   'PAGE_TOKEN_SECRET_ARN',
+  'TASK_TOKEN_KEY_ARN',
 ]);
 const logger = new Logger({ serviceName: 'idc-lease-api' });
 const activity = activityTargetsFromEnv(process.env);

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Engine } from '../../adapters/engine.ts';
 import type { Ledger } from '../../adapters/ledger.ts';
+import type { TaskTokens } from '../../adapters/task-tokens.ts';
 import type { LeaseRecord } from '../../core/lease.ts';
 import { type EngineEvent, type LedgerChange, project } from '../../core/projection.ts';
 import { deliverPending } from '../../service/deliveries.ts';
@@ -9,6 +10,8 @@ import { finaliseExtension } from '../../service/extensions.ts';
 export interface LedgerWriterDeps {
   ledger: Ledger;
   engine: Engine;
+  /** Seals the tokens the waiting states' events carry, and opens the stored one to tell it. */
+  tokens: TaskTokens;
   logger: Logger;
   now?: () => Date;
 }
@@ -24,16 +27,24 @@ export interface LedgerWriterDeps {
  * Powertools' Idempotency utility would): the mark would make the redelivery skip what failed.
  */
 export const writeLedger = async (deps: LedgerWriterDeps, event: EngineEvent): Promise<void> => {
-  const { ledger, logger } = deps;
+  const { ledger, logger, tokens } = deps;
   const change = project(event);
   if (!change) return;
   const leaseId = event.detail.leaseId;
   logger.appendKeys({ leaseId, eventId: event.id });
   const applied = await applyProjection(ledger, leaseId, change);
-  const stored = change.token ? await ledger.storeToken(leaseId, change.token) : undefined;
+  // The token is sealed before it is stored: the ledger never holds it in plain text.
+  const token = change.token;
+  const stored = token
+    ? await ledger.storeToken(leaseId, {
+        sealed: await tokens.seal(leaseId, token.for, token.value),
+        for: token.for,
+        ...(token.rank !== undefined ? { rank: token.rank } : {}),
+      })
+    : undefined;
   // The record as it is now: the last write's answer, or (a token not newer, a projection applied
   // before) a read.
-  let record = stored ?? (change.token ? undefined : applied) ?? (await ledger.getLease(leaseId));
+  let record = stored ?? (token ? undefined : applied) ?? (await ledger.getLease(leaseId));
   if (!record) {
     logger.warn('event for a lease the ledger does not know', { detailType: event['detail-type'] });
     return;
@@ -50,7 +61,7 @@ export const writeLedger = async (deps: LedgerWriterDeps, event: EngineEvent): P
   }
   // What the ledger decided while no live token was there to hear it; the stored token is the
   // newest, whichever event brought it.
-  if (change.token && record) await deliverPending({ ...deps, now: deps.now ?? (() => new Date()) }, record);
+  if (token && record) await deliverPending({ ...deps, now: deps.now ?? (() => new Date()) }, record);
   logger.info('ledger updated', {
     detailType: event['detail-type'],
     status: record?.status,

@@ -9,6 +9,7 @@ import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { createClients } from '../../adapters/clients.ts';
 import { Engine } from '../../adapters/engine.ts';
 import { Ledger } from '../../adapters/ledger.ts';
+import { TaskTokens } from '../../adapters/task-tokens.ts';
 import type { Lease, LeaseRecord } from '../../core/lease.ts';
 import type { Policy } from '../../core/policy.ts';
 import { compose } from '../../service/compose.ts';
@@ -30,6 +31,7 @@ export const ledger = () => new Ledger(aws().ddb, info().tableName);
 export const writerDeps = () => ({
   ledger: ledger(),
   engine: new Engine(aws().sfn, info().stateMachineArn),
+  tokens: new TaskTokens(aws().kms, info().taskTokenKeyArn),
   logger: new Logger({ serviceName: 'it-ledger-writer', logLevel: 'ERROR' }),
 });
 

@@ -1,21 +1,18 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { clientConfig } from '../../adapters/clients.ts';
-import { Ledger } from '../../adapters/ledger.ts';
 import type { Delivery, NotificationKind } from '../../core/notifications.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhook } from '../../core/webhook-signature.ts';
 import { NOTIFIER_NAMES } from '../../local/provision-notifier.ts';
 import type { SinkRecord } from '../../local/webhook-sink.ts';
 import { call, info, isAssigned, requestLease, waitForStatus, waitUntil } from './harness.ts';
+import { waitingStateEntries } from './lease-ops-kit.ts';
 
 const GATED = { accountId: '222222222222', permissionSet: 'AdministratorAccess' } as const;
 const AUTO = { accountId: '111111111111', permissionSet: 'ReadOnly' } as const;
 
 const aws = () => clientConfig({ region: info().region, endpoint: info().awsEndpoint });
-const ledger = () => new Ledger(DynamoDBDocumentClient.from(new DynamoDBClient(aws())), info().tableName);
 
 const sinkRecords = async (): Promise<SinkRecord[]> =>
   (await (await fetch(`${info().notificationSink}/_sink/requests`)).json()) as SinkRecord[];
@@ -38,11 +35,11 @@ const waitForDelivery = async (leaseId: string, audience: string, kind: Notifica
   return found as { record: SinkRecord; delivery: Delivery };
 };
 
-const taskTokenOf = async (leaseId: string, tokenFor: 'APPROVAL' | 'HOLD'): Promise<string> => {
+/** The token a waiting state put, read where the emulator lets a test see it: the execution's history. */
+const taskTokenOf = async (leaseId: string, detailType: 'Lease Approval Requested' | 'Lease Activated') => {
   let token = '';
-  await waitUntil(`${tokenFor} token of ${leaseId}`, async () => {
-    const record = await ledger().getLease(leaseId);
-    token = record?.tokenFor === tokenFor ? (record.taskToken ?? '') : '';
+  await waitUntil(`${detailType} token of ${leaseId}`, async () => {
+    token = (await waitingStateEntries(leaseId, detailType)).at(-1)?.Detail.taskToken ?? '';
     return token.length > 0;
   });
   return token;
@@ -58,12 +55,12 @@ describe.concurrent('notifications', () => {
       justification: 'INC-7 <!channel>',
     });
     const asked = await waitForDelivery(lease.id, 'approvers', 'APPROVAL_REQUESTED');
-    const approvalToken = await taskTokenOf(lease.id, 'APPROVAL');
+    const approvalToken = await taskTokenOf(lease.id, 'Lease Approval Requested');
 
     // Act
     const approved = await call('approver1', 'POST', `/leases/${lease.id}/approve`, {});
     await waitForStatus(requester, lease.id, 'ACTIVE');
-    const holdToken = await taskTokenOf(lease.id, 'HOLD').catch(() => '');
+    const holdToken = await taskTokenOf(lease.id, 'Lease Activated').catch(() => '');
     await waitForStatus(requester, lease.id, 'ENDED');
     await waitForDelivery(lease.id, 'requester', 'ENDED');
 

@@ -17,6 +17,7 @@ describe('the deployed entry points', () => {
       RECONCILER_FUNCTION_NAME: 'idc-lease-reconciler',
       PAGE_TOKEN_SECRET_ARN:
         'arn:aws:secretsmanager:eu-west-1:123456789012:secret:idc-lease-page-tokens-AbCdEf',
+      TASK_TOKEN_KEY_ARN: 'arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-0000-0000-000000000000',
       PERMISSION_SET_ARNS: JSON.stringify({
         ReadOnly: 'arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0000000000000001',
       }),
@@ -25,6 +26,7 @@ describe('the deployed entry points', () => {
     // Act
     const { handler } = await import('../../lambdas/api/handler.ts');
     await import('../../lambdas/reconciler/handler.ts');
+    await import('../../lambdas/ledger-writer/handler.ts');
     const health = await handler({ httpMethod: 'GET', path: '/healthz', requestContext: {} });
     const headerOnly = await handler({
       httpMethod: 'GET',

@@ -4,9 +4,11 @@ import type { ExtensionReservation } from '../../core/extension.ts';
 import type { LeaseRecord } from '../../core/lease.ts';
 import {
   FINISHED_RANK,
+  heldToken,
   holdGeneration,
   pendingDelivery,
   type TokenPosition,
+  tokenDigest,
   tokenRank,
 } from '../../core/lease-token.ts';
 
@@ -65,7 +67,8 @@ const lease = (over: Partial<LeaseRecord>): LeaseRecord =>
     status: 'ACTIVE',
     approvals: [],
     durationSeconds: 600,
-    taskToken: 'tok',
+    tokenCiphertext: 'c2VhbGVk',
+    tokenDigest: tokenDigest('tok'),
     tokenFor: 'HOLD',
     ...over,
   }) as LeaseRecord;
@@ -119,6 +122,34 @@ describe('pendingDelivery', () => {
     // A hold of the next period already took it: sending it there would extend twice.
     expect(pendingDelivery(lease({ tokenRank: hold(1), extension: reservation(1) }), NOW)).toBeUndefined();
     expect(pendingDelivery(lease({ tokenRank: hold(0) }), NOW)).toBeUndefined();
-    expect(pendingDelivery(lease({ taskToken: undefined, status: 'REVOKING' }), NOW)).toBeUndefined();
+    expect(
+      pendingDelivery(lease({ tokenCiphertext: undefined, tokenDigest: undefined, status: 'REVOKING' }), NOW),
+    ).toBeUndefined();
+  });
+});
+
+describe('heldToken', () => {
+  it('is the sealed token and its digest; a plain one stored before tokens were sealed, with its digest', () => {
+    expect(heldToken(lease({}))).toEqual({ for: 'HOLD', digest: tokenDigest('tok'), sealed: 'c2VhbGVk' });
+    const plain = lease({ tokenCiphertext: undefined, tokenDigest: undefined, taskToken: 'old' });
+    expect(heldToken(plain)).toEqual({ for: 'HOLD', digest: tokenDigest('old'), plain: 'old' });
+    // A revoke recorded before the upgrade still reaches a plain token.
+    expect(pendingDelivery({ ...plain, status: 'REVOKING' }, NOW)?.kind).toBe('fail');
+  });
+
+  it('is nothing without a kind, or without a digest beside the ciphertext', () => {
+    expect(heldToken(lease({ tokenFor: undefined }))).toBeUndefined();
+    expect(heldToken(lease({ tokenDigest: undefined }))).toBeUndefined();
+  });
+
+  it('digests to a fixed-length hash, the same for the same token only', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 16, maxLength: 1024 }), (token) => {
+        const digest = tokenDigest(token);
+        expect(digest).toMatch(/^[A-Za-z0-9_-]{43}$/);
+        expect(digest).toBe(tokenDigest(token));
+        expect(digest).not.toBe(tokenDigest(`${token}x`));
+      }),
+    );
   });
 });
