@@ -6,6 +6,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge } from './nag.ts';
+import type { TaskTokenKey } from './task-token-key.ts';
 
 /** An event pattern as EventBridge spells it (`detail-type`), not as CDK does (`detailType`). */
 export type RawEventPattern = Readonly<Record<string, unknown>>;
@@ -23,9 +24,11 @@ export const toCdkPattern = (raw: RawEventPattern): EventPattern =>
  * A dead-letter queue: encrypted, TLS only, messages kept the 14-day maximum so an operator has
  * time to look before redriving.
  */
-export function deadLetterQueue(scope: Construct, id: string): Queue {
+export function deadLetterQueue(scope: Construct, id: string, key?: TaskTokenKey): Queue {
   const queue = new Queue(scope, id, {
-    encryption: QueueEncryption.SQS_MANAGED,
+    ...(key
+      ? { encryption: QueueEncryption.KMS, encryptionMasterKey: key.key, dataKeyReuse: Duration.minutes(5) }
+      : { encryption: QueueEncryption.SQS_MANAGED }),
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   });
@@ -40,6 +43,8 @@ export function deadLetterQueue(scope: Construct, id: string): Queue {
 
 export interface EventConsumerProps {
   readonly handler: IFunction;
+  /** Dead letters that may hold task tokens are kept under the token key. @default SQS-managed */
+  readonly deadLetterKey?: TaskTokenKey;
 }
 
 export interface ConsumedRuleProps {
@@ -64,7 +69,8 @@ export class EventConsumer extends Construct {
   constructor(scope: Construct, id: string, props: EventConsumerProps) {
     super(scope, id);
     this.handler = props.handler;
-    this.deadLetterQueue = deadLetterQueue(this, 'DeadLetters');
+    this.deadLetterQueue = deadLetterQueue(this, 'DeadLetters', props.deadLetterKey);
+    if (props.deadLetterKey && props.handler.role) props.deadLetterKey.grantQueue(props.handler.role);
     props.handler.configureAsyncInvoke({
       onFailure: new SqsDestination(this.deadLetterQueue),
       retryAttempts: 2,

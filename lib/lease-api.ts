@@ -81,6 +81,7 @@ export class LeaseApi extends Construct {
       .bindBus(props.bus)
       // Only the reconciler describes executions.
       .bindWorkflow(props.workflow, 'start', 'respond', 'stop')
+      .bindTaskTokens(props.workflow, 'open')
       .bindIdentityCenter(props.identityCenter);
     this.bindIdentityStore(props.identityStore, partition);
     if (props.organization.readTree) this.bindOrganizationTree(props.organization, partition);

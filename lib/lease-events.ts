@@ -1,13 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
+import type { Role } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { EVENT_SOURCE } from '../core/lease-status.ts';
-import { EventConsumer } from './consumers.ts';
+import { EventConsumer, toCdkPattern } from './consumers.ts';
 import { LeaseFunction } from './lease-function.ts';
 import type { LeaseWorkflow } from './lease-workflow.ts';
-import { ledgerWriterPattern } from './rules.ts';
+import { acknowledge } from './nag.ts';
+import { archivePattern, ledgerWriterPattern } from './rules.ts';
 
 export interface LeaseEventsProps {
   readonly logRetention: RetentionDays;
@@ -41,8 +42,9 @@ export class LeaseEvents extends Construct {
     this.logRetention = props.logRetention;
     this.bus = new EventBus(this, 'Bus', { description: 'idc-lease: one event per lease step' });
     this.bus.archive('Archive', {
-      description: 'Every lease event, replayable',
-      eventPattern: { source: [EVENT_SOURCE] },
+      // Not the token-bearing events: an archived token would be a year-long credential.
+      description: 'Every lease event but those that carry a task token, replayable',
+      eventPattern: toCdkPattern(archivePattern),
       retention: archiveRetention,
     });
   }
@@ -58,13 +60,29 @@ export class LeaseEvents extends Construct {
       // The lease record's read and conditional update, the tuple's release (IAM proof, test/iam/).
       .bindLedger(props.table, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
       // It only ever fails a token: the hold's, when a revoke arrived before it.
-      .bindWorkflow(props.workflow, 'fail');
-    const consumer = new EventConsumer(this, 'LedgerWriterConsumer', { handler });
+      .bindWorkflow(props.workflow, 'fail')
+      .bindTaskTokens(props.workflow, 'seal', 'open');
+    // Its dead letters are lease events, task tokens included: kept under the token key.
+    const consumer = new EventConsumer(this, 'LedgerWriterConsumer', {
+      handler,
+      deadLetterKey: props.workflow.tokenKey,
+    });
     consumer.on('LeaseEvents', {
       description: 'Every lease event, to the ledger writer',
       bus: this.bus,
       eventPattern: ledgerWriterPattern,
     });
+    props.workflow.tokenKey.grantEventBridge(this.bus.eventBusName);
+    acknowledge(
+      handler.role as Role,
+      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      'CDK’s grant for the on-failure destination, a queue under the token key: SQS asks for data keys of its own choosing; the key policy admits this role through SQS only.',
+    );
+    acknowledge(
+      handler.role as Role,
+      'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+      'CDK’s grant for the on-failure destination, a queue under the token key; the key policy admits this role through SQS only.',
+    );
     this.consumers.push(consumer);
     return consumer;
   }

@@ -178,6 +178,16 @@ export class LeaseFunction extends NodejsFunction {
   }
 
   /**
+   * `TASK_TOKEN_KEY_ARN` and the use of the workflow's token key: `seal` (the ledger writer
+   * stores tokens), `open` (whoever tells the workflow). The key policy names the role too.
+   */
+  bindTaskTokens(workflow: LeaseWorkflow, ...uses: ('seal' | 'open')[]): this {
+    this.addEnvironment('TASK_TOKEN_KEY_ARN', workflow.tokenKey.key.keyArn);
+    for (const use of new Set(uses)) workflow.tokenKey.grantTokens(this.role as Role, use);
+    return this;
+  }
+
+  /**
    * Answering task tokens. The Service Authorization Reference lists no resource type for
    * `states:SendTaskSuccess`/`SendTaskFailure`, so IAM matches them against `*` only: CDK's
    * grantTaskResponse, on the state machine's ARN, is a grant the IAM proof finds denied (and it

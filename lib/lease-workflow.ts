@@ -1,13 +1,20 @@
-import { ArnFormat, Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { type IGrantable, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import {
+  CustomerManagedEncryptionConfiguration,
+  DefinitionBody,
+  LogLevel,
+  StateMachine,
+  StateMachineType,
+} from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, type IConstruct } from 'constructs';
 import { readLeaseDefinition, substitute } from '../statemachines/definition.ts';
 import type { IdentityCenterScope } from './identity-center.ts';
 import { acknowledge, acknowledgeWildcardResource } from './nag.ts';
+import { TaskTokenKey } from './task-token-key.ts';
 
 export interface LeaseWorkflowProps {
   readonly table: ITable;
@@ -27,6 +34,8 @@ export class LeaseWorkflow extends Construct {
   public readonly logGroup: LogGroup;
   /** Every execution of this workflow: one per lease, named by the lease id. */
   public readonly executionArns: string;
+  /** Seals the task tokens at rest: in the ledger, the ledger writer's dead letters, the execution history. */
+  public readonly tokenKey: TaskTokenKey;
 
   constructor(scope: Construct, id: string, props: LeaseWorkflowProps) {
     super(scope, id);
@@ -75,6 +84,11 @@ export class LeaseWorkflow extends Construct {
       resourceName: `${stateMachineName}:*`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
+    // Execution history holds task tokens (task parameters): it is kept under the token key, which
+    // Step Functions uses with the workflow's role (grantWorkflowData below; the key policy names it).
+    this.tokenKey = new TaskTokenKey(this, 'TokenKey');
+    this.tokenKey.grantWorkflowData(this.role, stateMachineName, ['kms:Decrypt', 'kms:GenerateDataKey']);
+    this.tokenKey.grantLogDelivery(this.role);
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName,
       stateMachineType: StateMachineType.STANDARD,
@@ -82,6 +96,10 @@ export class LeaseWorkflow extends Construct {
       definitionBody: DefinitionBody.fromString(definition),
       definitionSubstitutions,
       role: this.role,
+      encryptionConfiguration: new CustomerManagedEncryptionConfiguration(
+        this.tokenKey.key,
+        Duration.minutes(5),
+      ),
       tracingEnabled: true,
       logs: {
         destination: this.logGroup,

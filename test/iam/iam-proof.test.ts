@@ -66,6 +66,7 @@ beforeAll(async () => {
       [logicalId(stack, stack.ledger.table)]: info.tableName,
       [logicalId(stack, stack.events.bus)]: info.eventBusName,
       [deployedStateMachine]: stateMachineName,
+      [logicalId(stack, stack.workflow.tokenKey.key)]: info.taskTokenKeyArn.split('/').at(-1) as string,
     },
     literals: {
       [STORE_PLACEHOLDER]: info.identityStoreId,

@@ -119,10 +119,18 @@ export async function prove(input: ProofInput): Promise<ProofReport> {
     .filter((p) => !proven.has(p.roleLogicalId))
     .map((p) => `${p.logicalId} (${p.type}, role ${p.roleLogicalId})`);
 
-  type Asked = { principal: DeployedPrincipal; action: string; resource: string };
+  type Asked = {
+    principal: DeployedPrincipal;
+    action: string;
+    resource: string;
+    /** The first such call's request context: calls that differ only in its values are one question. */
+    context?: Readonly<Record<string, string>>;
+  };
   const asked = new Map<string, Asked & { calls: number; states: Set<string>; unrecorded?: string }>();
   const ask = (a: Asked, state?: string, unrecorded?: string) => {
-    const key = `${a.principal} ${a.action} ${a.resource}`;
+    const key = `${a.principal} ${a.action} ${a.resource} ${Object.keys(a.context ?? {})
+      .sort()
+      .join(',')}`;
     const entry = asked.get(key) ?? { ...a, calls: 0, states: new Set<string>() };
     if (unrecorded) entry.unrecorded = unrecorded;
     else entry.calls += 1;
@@ -138,8 +146,8 @@ export async function prove(input: ProofInput): Promise<ProofReport> {
     else if (!principal) unknownKeys.add(call.key);
     else {
       attributed += 1;
-      const { action, resources } = await authorizedCall(call, ctx);
-      for (const resource of resources) ask({ principal, action, resource }, call.state);
+      const { action, resources, context } = await authorizedCall(call, ctx);
+      for (const resource of resources) ask({ principal, action, resource, context }, call.state);
     }
   }
   for (const u of input.unrecorded)
@@ -162,7 +170,7 @@ export async function prove(input: ProofInput): Promise<ProofReport> {
       role: role.logicalId,
       action: a.action,
       resource: a.resource,
-      result: await evaluate(role.arn, ctx.account, role.policies, a.action, a.resource),
+      result: await evaluate(role.arn, ctx.account, role.policies, a.action, a.resource, a.context),
       calls: a.calls,
       ...(a.states.size > 0 ? { states: [...a.states].sort() } : {}),
       ...(a.unrecorded ? { unrecorded: a.unrecorded } : {}),

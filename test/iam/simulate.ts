@@ -16,6 +16,8 @@ export async function evaluate(
   policies: readonly IdentityPolicy[],
   action: string,
   resource: string,
+  /** Condition keys the request sets (a KMS call's encryption context); the rest are absent. */
+  context: Readonly<Record<string, string>> = {},
 ): Promise<EvaluationResult> {
   const result = await runSimulation(
     {
@@ -24,7 +26,7 @@ export async function evaluate(
         action,
         // The role's own account: a resource in another account would need its resource policy too.
         resource: { resource, accountId: account },
-        contextVariables: {},
+        contextVariables: { ...context },
       },
       identityPolicies: [...policies],
       serviceControlPolicies: [],
