@@ -1,10 +1,22 @@
 import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateArchiveCommand,
+  DeleteArchiveCommand,
+  DescribeArchiveCommand,
+  DescribeEventBusCommand,
+  DescribeReplayCommand,
+  EventBridgeClient,
+  StartReplayCommand,
+} from '@aws-sdk/client-eventbridge';
 import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { TOKEN_ATTRIBUTES, type TokenFor, tokenContext, tokenDigest } from '../../core/lease-token.ts';
+import { archivePattern } from '../../lib/rules.ts';
+import { NAMES } from '../../local/provision.ts';
 import { call, executionArn, info, requestLease, sfnClient, waitForStatus, waitUntil } from './harness.ts';
-import { approvalRequested, leaseRecord, OPS_GATED, waitingStateEntries } from './lease-ops-kit.ts';
+import { approvalRequested, leaseRecord, OPS_AUTO, OPS_GATED, waitingStateEntries } from './lease-ops-kit.ts';
 
 const aws = () => ({
   region: info().region,
@@ -166,5 +178,70 @@ describe.concurrent('task tokens at rest', () => {
     expect((await leaseRecord(lease.id)).taskToken).toBeUndefined();
     await call(user, 'POST', `/leases/${lease.id}/revoke`, {});
     await waitForStatus(user, lease.id, 'ENDED');
+  });
+
+  it('a replay of the archive brings back no token and changes no finished lease', async () => {
+    // Prepare: an archive with the stack's pattern, narrowed to this requester's events (a replay
+    // goes to every rule of the bus, and other tests' leases are no business of this one).
+    const user = 'tk05';
+    const events = new EventBridgeClient(aws());
+    const busArn = (await events.send(new DescribeEventBusCommand({ Name: info().eventBusName })))
+      .Arn as string;
+    const name = `it-replay-${Date.now()}`;
+    const pattern = {
+      ...archivePattern,
+      detail: { ...archivePattern.detail, requester: { userName: [user] } },
+    };
+    const archive = await events.send(
+      new CreateArchiveCommand({
+        ArchiveName: name,
+        EventSourceArn: busArn,
+        EventPattern: JSON.stringify(pattern),
+      }),
+    );
+    const from = new Date(Date.now() - 1_000);
+    const lease = await requestLease(user, { ...OPS_AUTO, duration: 'PT3S' });
+    await waitForStatus(user, lease.id, 'ENDED', 45_000);
+    const before = await rawItem(lease.id);
+    const sqs = new SQSClient(aws());
+    const queueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: NAMES.ledgerQueue })))
+      .QueueUrl as string;
+
+    const archived = await events.send(new DescribeArchiveCommand({ ArchiveName: name }));
+
+    // Act
+    await events.send(
+      new StartReplayCommand({
+        ReplayName: name,
+        EventSourceArn: archive.ArchiveArn,
+        EventStartTime: from,
+        EventEndTime: new Date(),
+        Destination: { Arn: busArn },
+      }),
+    );
+    await waitUntil('the replay completed', async () => {
+      const replay = await events.send(new DescribeReplayCommand({ ReplayName: name }));
+      return replay.State === 'COMPLETED';
+    });
+    // The replayed events sat in the ledger writer's queue once the replay completed; an empty
+    // queue (nothing waiting, nothing in flight) means it has handled them.
+    await waitUntil('the ledger writer handled the replay', async () => {
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: queueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      return (
+        Attributes?.ApproximateNumberOfMessages === '0' &&
+        Attributes.ApproximateNumberOfMessagesNotVisible === '0'
+      );
+    });
+    await events.send(new DeleteArchiveCommand({ ArchiveName: name }));
+
+    // Assess
+    expect(archived.EventCount).toBeGreaterThan(0);
+    expect(await rawItem(lease.id)).toBe(before);
+    expect(before).not.toContain('"taskToken"');
   });
 });
