@@ -32,10 +32,15 @@ const ADMINISTRATION = [
   'kms:CancelKeyDeletion',
 ];
 
-/** Each of these is required to be in the encryption context of every use of a token. */
-const TOKEN_CONTEXT_PRESENT = Object.fromEntries(
-  TOKEN_CONTEXT_KEYS.map((key) => [`kms:EncryptionContext:${key}`, 'false']),
-);
+/**
+ * Every use for a token names the token's encryption context (the lease and the kind), and only
+ * that context's keys: no use without one, none under a context of anything else. (KMS binds a
+ * ciphertext to its context, so a token opens only with the very lease and kind it was sealed for.)
+ */
+const TOKEN_CONTEXT = {
+  Null: { 'kms:EncryptionContextKeys': 'false' },
+  'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...TOKEN_CONTEXT_KEYS] },
+};
 
 /**
  * The stack's task-token key. A task token answers the workflow (whoever holds one and
@@ -69,7 +74,7 @@ export class TaskTokenKey extends Construct {
 
   /** Lets the role seal (`seal`) or open (`open`) task tokens of leases, and tells it the key. */
   grantTokens(role: IRole, use: 'seal' | 'open'): void {
-    this.allow(role, use === 'seal' ? ['kms:Encrypt'] : ['kms:Decrypt'], { Null: TOKEN_CONTEXT_PRESENT });
+    this.allow(role, use === 'seal' ? ['kms:Encrypt'] : ['kms:Decrypt'], TOKEN_CONTEXT);
   }
 
   /**

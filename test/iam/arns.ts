@@ -16,18 +16,18 @@ export interface AuthorizedCall {
   readonly action: string;
   readonly resources: readonly string[];
   /** The condition keys the request itself sets (a KMS call's encryption context). */
-  readonly context: Readonly<Record<string, string>>;
+  readonly context: Readonly<Record<string, string | string[]>>;
 }
 
-/** Condition keys a request sets by its parameters, as IAM reads them. */
-const contextOf = (call: RecordedCall): Record<string, string> => {
+/**
+ * Condition keys a request sets by its parameters, as IAM reads them. The simulator drops keys
+ * with a `:`-separated variable (`kms:EncryptionContext:<key>`), so the grants are written with
+ * `kms:EncryptionContextKeys`, which it evaluates.
+ */
+const contextOf = (call: RecordedCall): Record<string, string | string[]> => {
   const context = call.service === 'kms' ? call.params.EncryptionContext : undefined;
   if (!context || typeof context !== 'object') return {};
-  return Object.fromEntries(
-    Object.entries(context as Record<string, unknown>)
-      .filter((e): e is [string, string] => typeof e[1] === 'string')
-      .map(([k, v]) => [`kms:EncryptionContext:${k}`, v]),
-  );
+  return { 'kms:EncryptionContextKeys': Object.keys(context as Record<string, unknown>).sort() };
 };
 
 /** API operations whose IAM action has another name. */

@@ -124,7 +124,7 @@ export async function prove(input: ProofInput): Promise<ProofReport> {
     action: string;
     resource: string;
     /** The first such call's request context: calls that differ only in its values are one question. */
-    context?: Readonly<Record<string, string>>;
+    context?: Readonly<Record<string, string | string[]>>;
   };
   const asked = new Map<string, Asked & { calls: number; states: Set<string>; unrecorded?: string }>();
   const ask = (a: Asked, state?: string, unrecorded?: string) => {
@@ -170,7 +170,15 @@ export async function prove(input: ProofInput): Promise<ProofReport> {
       role: role.logicalId,
       action: a.action,
       resource: a.resource,
-      result: await evaluate(role.arn, ctx.account, role.policies, a.action, a.resource, a.context),
+      result: await evaluate(
+        role.arn,
+        ctx.account,
+        role.policies,
+        a.action,
+        a.resource,
+        a.context,
+        resolver.resourcePolicyOf(a.resource),
+      ),
       calls: a.calls,
       ...(a.states.size > 0 ? { states: [...a.states].sort() } : {}),
       ...(a.unrecorded ? { unrecorded: a.unrecorded } : {}),

@@ -17,7 +17,9 @@ export async function evaluate(
   action: string,
   resource: string,
   /** Condition keys the request sets (a KMS call's encryption context); the rest are absent. */
-  context: Readonly<Record<string, string>> = {},
+  context: Readonly<Record<string, string | string[]>> = {},
+  /** The resource's own policy, where the service requires one (a KMS key's policy). */
+  resourcePolicy?: unknown,
 ): Promise<EvaluationResult> {
   const result = await runSimulation(
     {
@@ -29,6 +31,7 @@ export async function evaluate(
         contextVariables: { ...context },
       },
       identityPolicies: [...policies],
+      ...(resourcePolicy ? { resourcePolicy } : {}),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
     },

@@ -114,6 +114,17 @@ export class TemplateResolver {
    * Every identity policy of a role, resolved: its inline `Policies` and each `AWS::IAM::Policy`
    * attached to it. A managed policy cannot be read from the template, so a role with one is refused.
    */
+  /**
+   * The policy of the resource with this ARN where IAM requires the resource to allow the call
+   * too: a KMS key, whose key policy is the only way use of it is granted (`lib/task-token-key.ts`).
+   */
+  resourcePolicyOf(arn: string): unknown {
+    for (const [logicalId, resource] of Object.entries(this.template.Resources))
+      if (resource.Type === 'AWS::KMS::Key' && this.arnOf(logicalId) === arn)
+        return this.resolve(resource.Properties?.KeyPolicy);
+    return undefined;
+  }
+
   policiesOf(roleLogicalId: string): { name: string; policy: unknown }[] {
     const role = this.resource(roleLogicalId);
     const managed = (role.Properties?.ManagedPolicyArns as unknown[] | undefined) ?? [];

@@ -51,7 +51,9 @@ describe('task tokens at rest, as deployed', () => {
     const tokenOpeners = keyStatements().filter(
       (s) =>
         opens(s) &&
-        TOKEN_CONTEXT_KEYS.every((k) => `kms:EncryptionContext:${k}` in (s.Condition?.Null ?? {})),
+        s.Condition?.Null?.['kms:EncryptionContextKeys'] === 'false' &&
+        JSON.stringify(s.Condition?.['ForAllValues:StringEquals']?.['kms:EncryptionContextKeys']) ===
+          JSON.stringify([...TOKEN_CONTEXT_KEYS]),
     );
     const others = keyStatements().filter((s) => opens(s) && !tokenOpeners.includes(s));
 
