@@ -29,6 +29,7 @@ describe('the deployed entry points with a console', () => {
       RECONCILER_FUNCTION_NAME: 'idc-lease-reconciler',
       PAGE_TOKEN_SECRET_ARN:
         'arn:aws:secretsmanager:eu-west-1:123456789012:secret:idc-lease-page-tokens-AbCdEf',
+      TASK_TOKEN_KEY_ARN: 'arn:aws:kms:eu-west-1:123456789012:key/0123abcd-0000-4000-8000-000000000000',
       PERMISSION_SET_ARNS: JSON.stringify({
         ReadOnly: 'arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0000000000000001',
       }),
