@@ -2,7 +2,7 @@ import type { Caller } from '../../adapters/directory.ts';
 import { ForbiddenError, NotFoundError, toErrorBody, UnauthorizedError } from '../../core/errors.ts';
 import { isAdmin } from '../../core/policy.ts';
 import type { ReconcileReport } from '../../core/reconcile.ts';
-import { builtRoutes, pathPattern, type RouteKey, routeKey } from '../../core/routes.ts';
+import { apiRoutes, pathPattern, type RouteKey, routeKey } from '../../core/routes.ts';
 import { leaseActivity } from '../../service/activity.ts';
 import { auditTrail, driftFindings, toCsv, toJsonLines } from '../../service/audit.ts';
 import { verifyAuditTrail } from '../../service/audit-verify.ts';
@@ -114,7 +114,7 @@ const SIGNED: Record<RouteKey<'sigv4'>, Handler> = {
   },
 };
 
-const ROUTES = builtRoutes().map((spec) => {
+const ROUTES = apiRoutes().map((spec) => {
   const key = routeKey(spec);
   const pattern = pathPattern(spec.path);
   // A built route that this router cannot serve is a wiring mistake: fail the cold start.

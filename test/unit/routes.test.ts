@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { builtRoutes, pathPattern, policyResource } from '../../core/routes.ts';
+import { apiRoutes, pathPattern, policyResource } from '../../core/routes.ts';
 import { type ApiDeps, route } from '../../lambdas/api/router.ts';
 import type { ServiceContext } from '../../service/context.ts';
 
@@ -15,7 +15,7 @@ const api: ApiDeps = {
 
 describe('the router and the route table', () => {
   it.each(
-    builtRoutes().map((r) => [`${r.method} ${r.path}`, r] as const),
+    apiRoutes().map((r) => [`${r.method} ${r.path}`, r] as const),
   )('%s answers as its authorization says when no caller is known', async (_name, spec) => {
     // Act
     const res = await route(api, { method: spec.method, path: concrete(spec.path) });
