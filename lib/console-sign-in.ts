@@ -36,6 +36,8 @@ export class ConsoleSignIn extends Construct {
     const { settings } = props;
     if (settings.samlMetadataFile && !props.samlMetadataPath)
       throw new Error(`${id}: console.samlMetadataFile must be resolved (samlMetadataPath)`);
+    // Its ledger writes are conditional puts and updates (adapters/console-ledger.ts); it never
+    // reads a session, the API function does.
     this.handler = new LeaseFunction(this, 'Handler', {
       entry: 'lambdas/console-auth/handler.ts',
       description: 'idc-lease: the web console sign-in (SAML through IAM Identity Center)',
@@ -44,7 +46,7 @@ export class ConsoleSignIn extends Construct {
       // A sign-in is one SAML check and a few item writes; API Gateway gives up at 29 s anyway.
       timeout: Duration.seconds(15),
       ...(props.samlMetadataPath ? { bundledFiles: { [BUNDLED_IDP_METADATA]: props.samlMetadataPath } } : {}),
-    }).bindLedger(props.table, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    }).bindLedger(props.table, ['dynamodb:PutItem', 'dynamodb:UpdateItem']);
     const environment: Record<string, string | undefined> = {
       CONSOLE_URL: props.consoleUrl,
       IDENTITY_STORE_ID: props.identityStore.id,

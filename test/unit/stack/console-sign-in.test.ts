@@ -81,7 +81,6 @@ describe('the console’s sign-in function', () => {
     // Assess
     expect(actionsOf(statements).sort()).toEqual(
       [
-        'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'identitystore:DescribeUser',
