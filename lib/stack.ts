@@ -121,7 +121,8 @@ export class IdcLeaseStack extends Stack {
         table,
         bus,
         identityStore: { id: config.identityStoreId, ownerAccountId: config.managementAccountId },
-        settings: notifierSettings,
+        // Messages link to the lease's page in the deployed console unless told otherwise.
+        settings: { ...notifierSettings, consoleUrl: notifierSettings.consoleUrl ?? this.console.url },
         logRetention,
       });
     const sessionEnderScope = endSessionsScope(config);
