@@ -19,9 +19,12 @@ import { apiRoutes, builtRoutes, CONSOLE_AUTH, type RouteAuth, type RouteSpec } 
 import { bindActivity, bindIdentityStore, bindOrganizationTree } from './api-grants.ts';
 import { resourcePolicy } from './api-resource-policy.ts';
 import type { IdentityCenterScope } from './identity-center.ts';
-import { LeaseFunction } from './lease-function.ts';
+import { LeaseFunction, ROOT } from './lease-function.ts';
 import type { LeaseWorkflow } from './lease-workflow.ts';
 import { acknowledge } from './nag.ts';
+
+/** Where the API's OpenAPI document lands inside its code. */
+const BUNDLED_OPENAPI = 'openapi.json';
 
 export interface LeaseApiProps {
   readonly table: ITable;
@@ -83,6 +86,8 @@ export class LeaseApi extends Construct {
       serviceName: 'idc-lease-api',
       logRetention: props.logRetention,
       policyFile: props.policyFile,
+      // GET /openapi.json reads it from beside the handler (lambdas/api/router.ts).
+      bundledFiles: { [BUNDLED_OPENAPI]: `${ROOT}service/openapi.json` },
       // API Gateway gives up at 29 s.
       timeout: Duration.seconds(29),
     })
@@ -95,6 +100,7 @@ export class LeaseApi extends Construct {
     bindIdentityStore(this.handler, props.identityStore, partition);
     if (props.organization.readTree) bindOrganizationTree(this.handler, props.organization, partition);
     if (props.activity) bindActivity(this.handler, props.activity);
+    this.handler.addEnvironment('OPENAPI_FILE', BUNDLED_OPENAPI);
     this.pageTokenKey = this.addPageTokenKey();
     this.handler.addEnvironment('RECONCILER_FUNCTION_NAME', props.reconciler.functionName);
     // The function itself, not `:*` (its versions and aliases), unlike grantInvoke.

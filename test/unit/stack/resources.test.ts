@@ -146,6 +146,13 @@ describe('every function', () => {
     }
   });
 
+  it('the API reads its OpenAPI document from beside its handler', () => {
+    app.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ OPENAPI_FILE: 'openapi.json' }) },
+      Role: { 'Fn::GetAtt': [logicalId(app.stack, app.stack.api.handler.role as never), 'Arn'] },
+    });
+  });
+
   it('that reads the access policy gets it bundled beside the handler, not in its environment', () => {
     for (const handler of [app.stack.api.handler, app.stack.reconciler.handler]) {
       app.template.hasResourceProperties('AWS::Lambda::Function', {
