@@ -17,7 +17,7 @@ import { benchAudit } from './audit.ts';
 import { benchConsole } from './console.ts';
 import { benchDeployment } from './deployment.ts';
 import { benchEligibility } from './eligibility.ts';
-import { benchSignIn, benchSignInBundle } from './sign-in.ts';
+import { benchSignIn } from './sign-in.ts';
 
 const { values } = parseArgs({
   options: {
@@ -52,19 +52,18 @@ if (values.only === 'audit') {
   process.exit(0);
 }
 if (values.only === 'sign-in') {
-  log('sign-in: the sign-in bundle, and SAML sign-ins on the local runtime …');
-  const bundle = await benchSignInBundle();
+  log('sign-in: SAML sign-ins on the local runtime …');
   const local = await startLocalRuntime({ port: 0, logLevel: 'ERROR' });
   try {
     if (!local.console) throw new Error('the local runtime serves no console');
-    print({ ...bundle, ...(await benchSignIn(local.url, local.console, 'alice', SAMPLES)) });
+    print(await benchSignIn(local.url, local.console, 'alice', SAMPLES));
   } finally {
     await local.stop();
   }
   process.exit(0);
 }
 log('deployment: cdk synth and the handler bundles …');
-const deployment = { ...benchDeployment(log), ...(await benchSignInBundle()) };
+const deployment = benchDeployment(log);
 if (values.only === 'deployment') {
   print(deployment);
   process.exit(0);

@@ -1,32 +1,6 @@
-import { build } from 'esbuild';
-import { BUNDLING, ROOT } from '../lib/lease-function.ts';
 import { ConsoleClient } from '../local/console-client.ts';
 import type { LocalConsole } from '../local/console-server.ts';
 import { readAuthnRequest } from '../local/idp-page.ts';
-
-/**
- * `signInBundleBytes`: the sign-in function's bundle, built by esbuild with the options every
- * handler is deployed with (lib/lease-function.ts BUNDLING). Measured here rather than from the
- * synthesized template until the stack deploys the function. XML signature libraries make it
- * the one function allowed past the 150 KB goal.
- */
-export async function benchSignInBundle(): Promise<Record<string, number>> {
-  const out = await build({
-    entryPoints: [`${ROOT}lambdas/console-auth/handler.ts`],
-    bundle: true,
-    write: false,
-    platform: 'node',
-    format: 'esm',
-    target: BUNDLING.target ?? 'node22',
-    minify: BUNDLING.minify ?? true,
-    sourcemap: false,
-    mainFields: BUNDLING.mainFields ?? ['module', 'main'],
-    external: [...(BUNDLING.externalModules ?? [])],
-    ...(BUNDLING.banner ? { banner: { js: BUNDLING.banner } } : {}),
-    logLevel: 'silent',
-  });
-  return { signInBundleBytes: out.outputFiles.reduce((sum, f) => sum + f.contents.byteLength, 0) };
-}
 
 const p95 = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);

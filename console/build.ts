@@ -1,6 +1,15 @@
-/** `npm run console:build`: builds console/dist/ (the local runtime also does this when it is stale). */
-import { buildConsole } from '../local/console-assets.ts';
+/**
+ * `npm run console:build`: builds console/dist/. With `--if-stale` (how `cdk synth` calls it,
+ * lib/console-site.ts) only when the build is missing or older than its inputs, as the local
+ * runtime does.
+ */
+import { buildConsole, ensureConsoleBuilt } from '../local/console-assets.ts';
 
+const log = (line: string) => process.stderr.write(`${line}\n`);
 const started = Date.now();
-const dist = await buildConsole();
-process.stdout.write(`built ${dist} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+if (process.argv.includes('--if-stale')) {
+  await ensureConsoleBuilt(log);
+} else {
+  const dist = await buildConsole();
+  log(`built ${dist} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}

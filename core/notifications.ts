@@ -70,7 +70,7 @@ export interface Notification {
   title: string;
   text: string;
   lease?: Omit<LeaseFacts, 'durationSeconds' | 'requester'> & { requester: string };
-  /** How an approver answers: the CLI now; `consoleUrl` stays null until a console exists. */
+  /** How an approver answers: the CLI, or the lease's page in the console (null without a console URL). */
   actions?: { approve: string; reject: string; consoleUrl: string | null };
   /** The event's own detail, for the audit channel, with every task token removed. */
   detail?: Record<string, unknown>;

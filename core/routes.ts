@@ -7,15 +7,21 @@
  * - `sigv4`: IAM authorization, and the resource policy admits only sessions Identity Center
  *   issued (its reserved role path, an `identitystore:userId` in the session, the organization).
  * - `public`: anyone, unsigned (CONTRACT: health check and the API's own description).
- * - `session`: the web console's session cookie, checked by the handler (CONTRACT "Web console").
+ * - `session`: the web console's API, `/api/<route>`: the same routes as above, answered by the
+ *   API function with the console's session cookie as the caller (CONTRACT "Web console").
+ * - `saml`: the console's sign-in, `/auth/…`: Identity Center's signed SAML response, checked by
+ *   the sign-in function, which then issues the session.
  * - `slack-signature`: Slack's `v0` request signature, checked by the handler (CONTRACT "Slack").
+ *
+ * `session` and `saml` routes are unsigned at API Gateway: the handlers authenticate, and the
+ * resource policy admits them only through the console's CloudFront distribution.
  *
  * `planned` routes are owned by later changes: the table reserves their path and authorization
  * so that the resource policy never covers them by accident, and the construct refuses to build
  * one until it knows how (it throws rather than exposing the route under another lock).
  */
 
-export type RouteAuth = 'sigv4' | 'public' | 'session' | 'slack-signature';
+export type RouteAuth = 'sigv4' | 'public' | 'session' | 'saml' | 'slack-signature';
 export type RouteMethod = 'GET' | 'POST' | 'ANY';
 
 export interface RouteSpec {
@@ -46,8 +52,8 @@ export const API_ROUTES = [
   { method: 'GET', path: '/audit/verify', auth: 'sigv4' },
   { method: 'POST', path: '/admin/reconcile', auth: 'sigv4' },
   // The web console (CONTRACT B): its API under /api/ and its sign-in under /auth/.
-  { method: 'ANY', path: '/api/{proxy+}', auth: 'session', planned: true },
-  { method: 'ANY', path: '/auth/{proxy+}', auth: 'session', planned: true },
+  { method: 'ANY', path: '/api/{proxy+}', auth: 'session' },
+  { method: 'ANY', path: '/auth/{proxy+}', auth: 'saml' },
   // CONTRACT "Planned next": Slack's interactivity endpoint.
   { method: 'POST', path: '/integrations/slack/interactions', auth: 'slack-signature', planned: true },
 ] as const satisfies readonly RouteSpec[];
@@ -65,9 +71,19 @@ export type RouteKey<A extends RouteAuth = RouteAuth> =
 export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>): string =>
   `${route.method} ${route.path}`;
 
-/** The routes the API builds now, planned ones left out. */
+/** The routes API Gateway builds now, planned ones left out. */
 export const builtRoutes = (): readonly RouteSpec[] =>
   (API_ROUTES as readonly RouteSpec[]).filter((route) => !route.planned);
+
+/** Reached only through the console's CloudFront distribution, authenticated by their handlers. */
+export const CONSOLE_AUTH: ReadonlySet<RouteAuth> = new Set(['session', 'saml']);
+
+/**
+ * The API's own routes, which the router serves and the OpenAPI document describes; the console's
+ * `/api/{proxy+}` maps back onto them, `/auth/{proxy+}` is the sign-in function's.
+ */
+export const apiRoutes = (): readonly RouteSpec[] =>
+  builtRoutes().filter((route) => route.auth === 'sigv4' || route.auth === 'public');
 
 /** Lease ids are Step Functions execution names: 1–80 characters of [A-Za-z0-9_-]. */
 const PARAMETER = '([A-Za-z0-9_-]{1,80})';

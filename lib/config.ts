@@ -6,6 +6,7 @@ import { checkNotifierSettings, NotifierSettingsShape } from '../core/notifier-s
 import { loadPolicy, managedPermissionSets, type Policy, PolicyError } from '../core/policy.ts';
 import { rulesNamingOwnAccount } from '../core/policy-checks.ts';
 import { formatIssues } from '../core/policy-schema.ts';
+import { ConsoleConfigSchema, checkSamlMetadataFile } from './console-config.ts';
 
 /** The `cdk.json` context key that holds the deployment configuration. */
 export const CONFIG_CONTEXT_KEY = 'idc-lease';
@@ -121,6 +122,8 @@ export const DeploymentConfigSchema = z.strictObject({
         .optional(),
     })
     .default({}),
+  /** The web console: Identity Center's SAML application, the access portal, sessions (lib/console-config.ts). */
+  console: ConsoleConfigSchema.prefault({}),
 });
 
 export type DeploymentConfigInput = z.input<typeof DeploymentConfigSchema>;
@@ -129,6 +132,8 @@ export interface DeploymentConfig extends z.infer<typeof DeploymentConfigSchema>
   /** The policy file, resolved and validated. */
   readonly policyPath: string;
   readonly policy: Policy;
+  /** `console.samlMetadataFile`, resolved and checked; absent when none is configured. */
+  readonly samlMetadataPath?: string;
 }
 
 export class ConfigError extends Error {
@@ -197,9 +202,10 @@ export function readDeploymentConfig({ context, env, baseDir }: ConfigSources): 
         : [`${where}: ${(err as Error).message}`],
     );
   }
-  const problems = crossCheck(config, policy);
+  const metadata = checkSamlMetadataFile(config.console, baseDir);
+  const problems = [...crossCheck(config, policy), ...metadata.problems];
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...config, policyPath, policy };
+  return { ...config, policyPath, policy, ...(metadata.path ? { samlMetadataPath: metadata.path } : {}) };
 }
 
 function crossCheck(config: z.infer<typeof DeploymentConfigSchema>, policy: Policy): string[] {

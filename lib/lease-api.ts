@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   AuthorizationType,
@@ -15,12 +15,16 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { builtRoutes } from '../core/routes.ts';
+import { apiRoutes, builtRoutes, CONSOLE_AUTH, type RouteAuth, type RouteSpec } from '../core/routes.ts';
+import { bindActivity, bindIdentityStore, bindOrganizationTree } from './api-grants.ts';
 import { resourcePolicy } from './api-resource-policy.ts';
 import type { IdentityCenterScope } from './identity-center.ts';
-import { LeaseFunction } from './lease-function.ts';
+import { LeaseFunction, ROOT } from './lease-function.ts';
 import type { LeaseWorkflow } from './lease-workflow.ts';
-import { acknowledge, acknowledgeWildcardResource } from './nag.ts';
+import { acknowledge } from './nag.ts';
+
+/** Where the API's OpenAPI document lands inside its code. */
+const BUNDLED_OPENAPI = 'openapi.json';
 
 export interface LeaseApiProps {
   readonly table: ITable;
@@ -60,6 +64,14 @@ export class LeaseApi extends Construct {
   public readonly accessLogs: LogGroup;
   /** The key material page tokens are encrypted under; only the API reads it. */
   public readonly pageTokenKey: Secret;
+  /**
+   * What the console's CloudFront distribution sends the API as `Referer`: the resource policy
+   * admits the console's unsigned routes only with it. Read by CloudFormation at deploy, by no code.
+   */
+  public readonly consoleOriginSecret: Secret;
+  /** The stage CloudFront's origin path names (a literal: a reference to the stage would be a cycle). */
+  public readonly stageName: string;
+  private readonly integration: LambdaIntegration;
 
   constructor(scope: Construct, id: string, props: LeaseApiProps) {
     super(scope, id);
@@ -74,6 +86,8 @@ export class LeaseApi extends Construct {
       serviceName: 'idc-lease-api',
       logRetention: props.logRetention,
       policyFile: props.policyFile,
+      // GET /openapi.json reads it from beside the handler (lambdas/api/router.ts).
+      bundledFiles: { [BUNDLED_OPENAPI]: `${ROOT}service/openapi.json` },
       // API Gateway gives up at 29 s.
       timeout: Duration.seconds(29),
     })
@@ -83,9 +97,10 @@ export class LeaseApi extends Construct {
       .bindWorkflow(props.workflow, 'start', 'respond', 'stop')
       .bindTaskTokens(props.workflow, 'open')
       .bindIdentityCenter(props.identityCenter);
-    this.bindIdentityStore(props.identityStore, partition);
-    if (props.organization.readTree) this.bindOrganizationTree(props.organization, partition);
-    if (props.activity) this.bindActivity(props.activity);
+    bindIdentityStore(this.handler, props.identityStore, partition);
+    if (props.organization.readTree) bindOrganizationTree(this.handler, props.organization, partition);
+    if (props.activity) bindActivity(this.handler, props.activity);
+    this.handler.addEnvironment('OPENAPI_FILE', BUNDLED_OPENAPI);
     this.pageTokenKey = this.addPageTokenKey();
     this.handler.addEnvironment('RECONCILER_FUNCTION_NAME', props.reconciler.functionName);
     // The function itself, not `:*` (its versions and aliases), unlike grantInvoke.
@@ -93,6 +108,8 @@ export class LeaseApi extends Construct {
       new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.reconciler.functionArn] }),
     );
 
+    this.consoleOriginSecret = this.addConsoleOriginSecret();
+    this.stageName = props.stageName ?? 'prod';
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -101,12 +118,16 @@ export class LeaseApi extends Construct {
       description: 'idc-lease: just-in-time access through IAM Identity Center',
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
       // Every method states its own authorization (core/routes.ts); none is inherited.
-      policy: resourcePolicy(builtRoutes(), { partition, organizationId: props.organization.id }),
+      policy: resourcePolicy(builtRoutes(), {
+        partition,
+        organizationId: props.organization.id,
+        consoleOriginSecret: this.consoleOriginValue,
+      }),
       // Access and execution logging need the account's API Gateway logging role.
       cloudWatchRole: true,
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
       deployOptions: {
-        stageName: props.stageName ?? 'prod',
+        stageName: this.stageName,
         accessLogDestination: new LogGroupLogDestination(this.accessLogs),
         accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
         loggingLevel: MethodLoggingLevel.ERROR,
@@ -117,8 +138,47 @@ export class LeaseApi extends Construct {
         throttlingBurstLimit: burstLimit,
       },
     });
-    this.addRoutes(new LambdaIntegration(this.handler));
+    this.integration = new LambdaIntegration(this.handler);
+    this.addRoutes(apiRoutes(), { sigv4: this.integration, public: this.integration });
     this.acknowledge();
+  }
+
+  /**
+   * The console's routes, unsigned and open only through its CloudFront distribution: `/api/*` to
+   * the API function (caller from the session cookie, which needs `CONSOLE_URL` for its CSRF
+   * check), `/auth/*` to the sign-in function.
+   */
+  addConsoleRoutes(signIn: IFunction, consoleUrl: string): void {
+    this.handler.addEnvironment('CONSOLE_URL', consoleUrl);
+    const routes = builtRoutes().filter((r) => CONSOLE_AUTH.has(r.auth));
+    this.addRoutes(routes, { session: this.integration, saml: new LambdaIntegration(signIn) });
+    for (const route of routes)
+      acknowledge(
+        this.api.root.resourceForPath(route.path).node.findChild(route.method),
+        'AwsSolutions-APIG4',
+        `${route.method} ${route.path} is the web console's: unsigned at API Gateway, admitted by the resource policy only with the CloudFront distribution's origin secret, and authenticated by its handler (${route.auth === 'saml' ? "Identity Center's signed SAML response" : 'the session cookie'}).`,
+      );
+  }
+
+  /** The CloudFormation dynamic reference to the origin secret's value. */
+  private get consoleOriginValue(): string {
+    // The value is meant for the distribution's configuration and the API's policy, where
+    // CloudFormation resolves it at deploy; no code reads it.
+    return this.consoleOriginSecret.secretValue.unsafeUnwrap();
+  }
+
+  private addConsoleOriginSecret(): Secret {
+    const secret = new Secret(this, 'ConsoleOriginSecret', {
+      description:
+        'idc-lease: the Referer CloudFront sends the API; the console routes admit no request without it',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    acknowledge(
+      secret,
+      'AwsSolutions-SMG4',
+      'CloudFormation copies the value into the distribution and the resource policy at deploy, so a rotation would not reach them; replacing the secret and deploying again rotates it (README).',
+    );
+    return secret;
   }
 
   /**
@@ -142,116 +202,23 @@ export class LeaseApi extends Construct {
     return key;
   }
 
-  /** One method per built route of the table, authorized as the table says; nothing else. */
-  private addRoutes(integration: LambdaIntegration): void {
-    for (const route of builtRoutes()) {
-      const resource = this.api.root.resourceForPath(route.path);
-      switch (route.auth) {
-        case 'sigv4':
-          resource.addMethod(route.method, integration, { authorizationType: AuthorizationType.IAM });
-          break;
-        case 'public':
-          resource.addMethod(route.method, integration, { authorizationType: AuthorizationType.NONE });
-          break;
-        default:
-          // The console's session and Slack's signature need their own wiring (an authorizer or
-          // a handler that checks them) before such a route may be built.
-          throw new Error(`${route.method} ${route.path}: no wiring for ${route.auth} routes yet`);
-      }
-    }
-  }
-
-  /** IDENTITY_STORE_ID and reading users, groups and memberships of that store only. */
-  private bindIdentityStore(store: LeaseApiProps['identityStore'], partition: string): void {
-    this.handler.addEnvironment('IDENTITY_STORE_ID', store.id);
-    this.handler.addToRolePolicy(
-      new PolicyStatement({
-        actions: [
-          'identitystore:GetUserId',
-          'identitystore:DescribeUser',
-          'identitystore:DescribeGroup',
-          'identitystore:ListGroupMembershipsForMember',
-        ],
-        resources: [
-          `arn:${partition}:identitystore::${store.ownerAccountId}:identitystore/${store.id}`,
-          ...['user', 'group', 'membership'].map((kind) => `arn:${partition}:identitystore:::${kind}/*`),
-        ],
-      }),
-    );
-    for (const kind of ['user', 'group', 'membership']) {
-      acknowledgeWildcardResource(
-        this.handler.role as Construct,
-        `arn:${partition}:identitystore:::${kind}/*`,
-        `Callers and approvers are looked up by name at request time; any ${kind} of the configured identity store may be one.`,
-      );
-    }
-  }
-
-  /** The trail the activity route names in its Athena query, and the log groups it queries itself. */
-  private bindActivity(activity: NonNullable<LeaseApiProps['activity']>): void {
-    const { athena, logGroupNames = [] } = activity;
-    if (athena) {
-      this.handler.addEnvironment('ACTIVITY_ATHENA_DATABASE', athena.database);
-      this.handler.addEnvironment('ACTIVITY_ATHENA_TABLE', athena.table);
-      if (athena.workGroup) this.handler.addEnvironment('ACTIVITY_ATHENA_WORKGROUP', athena.workGroup);
-    }
-    if (logGroupNames.length === 0) return;
-    this.handler.addEnvironment('ACTIVITY_LOG_GROUPS', logGroupNames.join(','));
-    const stack = Stack.of(this);
-    // Logs Insights authorizes a query on the log group's ARN in the `…:log-group:NAME:*` form
-    // (FACTS.md), the Service Authorization Reference writes `…:log-group:NAME`: both are granted.
-    // A query's results are authorized on the log groups it ran over, so they need no more.
-    const logGroups = logGroupNames.flatMap((name) => {
-      const arn = stack.formatArn({
-        service: 'logs',
-        resource: 'log-group',
-        resourceName: name,
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  /**
+   * One method per route, authorized as the table says: IAM for signed routes, none for the others
+   * (their handlers, and the resource policy, decide). A kind of route without an integration here
+   * (Slack's signature) has no wiring yet: building it throws rather than exposing it.
+   */
+  private addRoutes(
+    routes: readonly RouteSpec[],
+    integrations: Partial<Record<RouteAuth, LambdaIntegration>>,
+  ): void {
+    for (const route of routes) {
+      const integration = integrations[route.auth];
+      if (!integration)
+        throw new Error(`${route.method} ${route.path}: no wiring for ${route.auth} routes yet`);
+      this.api.root.resourceForPath(route.path).addMethod(route.method, integration, {
+        authorizationType: route.auth === 'sigv4' ? AuthorizationType.IAM : AuthorizationType.NONE,
       });
-      return [arn, `${arn}:*`];
-    });
-    this.handler.addToRolePolicy(
-      new PolicyStatement({ actions: ['logs:StartQuery', 'logs:GetQueryResults'], resources: logGroups }),
-    );
-    this.handler.addToRolePolicy(new PolicyStatement({ actions: ['logs:StopQuery'], resources: ['*'] }));
-    for (const arn of logGroups.filter((a) => a.endsWith(':*')))
-      acknowledgeWildcardResource(
-        this.handler.role as Construct,
-        arn,
-        'The `:*` form of a trail log group’s ARN, which Logs Insights checks for logs:StartQuery and logs:GetQueryResults; it names that log group only.',
-      );
-    acknowledgeWildcardResource(
-      this.handler.role as Construct,
-      '*',
-      'logs:StopQuery supports only Resource "*"; it stops a query id that logs:StartQuery, limited to the trail log groups, returned.',
-    );
-  }
-
-  /** The organization's roots and OUs, read to expand OU rules into accounts. */
-  private bindOrganizationTree(organization: LeaseApiProps['organization'], partition: string): void {
-    const arn = (kind: string) =>
-      `arn:${partition}:organizations::${organization.managementAccountId}:${kind}/${organization.id}/*`;
-    this.handler.addToRolePolicy(
-      new PolicyStatement({ actions: ['organizations:ListRoots'], resources: ['*'] }),
-    );
-    this.handler.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['organizations:ListOrganizationalUnitsForParent', 'organizations:ListAccountsForParent'],
-        resources: [arn('root'), arn('ou')],
-      }),
-    );
-    for (const kind of ['root', 'ou']) {
-      acknowledgeWildcardResource(
-        this.handler.role as Construct,
-        arn(kind),
-        'OU rules are expanded through every root and OU of the organization.',
-      );
     }
-    acknowledgeWildcardResource(
-      this.handler.role as Construct,
-      '*',
-      'organizations:ListRoots supports only Resource "*".',
-    );
   }
 
   private acknowledge(): void {

@@ -65,6 +65,11 @@ export interface LeaseFunctionProps {
   readonly memorySize?: number;
   /** Bundled beside the handler; `ACCESS_POLICY_FILE` points at it. @default no policy */
   readonly policyFile?: string;
+  /**
+   * More files bundled beside the handler, name in the bundle → file: configuration too large for
+   * Lambda's 4 KB of environment (Identity Center's SAML metadata). @default none
+   */
+  readonly bundledFiles?: Readonly<Record<string, string>>;
   /** Concurrent runs set aside for (and allowed to) this function. @default unreserved */
   readonly reservedConcurrency?: number;
 }
@@ -94,6 +99,12 @@ export class LeaseFunction extends NodejsFunction {
     const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(role);
     const policyFile = props.policyFile;
+    const bundled = Object.entries({
+      ...(policyFile ? { [BUNDLED_POLICY]: policyFile } : {}),
+      ...props.bundledFiles,
+    });
+    for (const [name] of bundled)
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new Error(`${id}: bundled file name ${name}`);
     super(scope, id, {
       entry: `${ROOT}${props.entry}`,
       handler: 'handler',
@@ -119,15 +130,14 @@ export class LeaseFunction extends NodejsFunction {
       },
       bundling: {
         ...BUNDLING,
-        ...(policyFile
+        ...(bundled.length > 0
           ? {
               commandHooks: {
                 beforeBundling: () => [],
                 beforeInstall: () => [],
-                // The bundle's hash covers this copy, so a policy change redeploys the function.
-                afterBundling: (_input: string, output: string) => [
-                  `cp "${policyFile}" "${output}/${BUNDLED_POLICY}"`,
-                ],
+                // The bundle's hash covers these copies, so a policy change redeploys the function.
+                afterBundling: (_input: string, output: string) =>
+                  bundled.map(([name, file]) => `cp "${file}" "${output}/${name}"`),
               },
             }
           : {}),
@@ -152,7 +162,7 @@ export class LeaseFunction extends NodejsFunction {
     acknowledgeWildcardResource(
       this.role as Role,
       `${table.tableArn}/index/*`,
-      'The ledger is queried through its byRequester and byStatus indexes.',
+      'The ledger is queried through its byRequester and byStatus indexes (a grant on the table covers them; only functions that Query or Scan use them).',
     );
     return this;
   }

@@ -54,7 +54,8 @@ export class Notifier extends Construct {
       memorySize: 256,
     });
     const fn = this.handler;
-    fn.addEnvironment('NOTIFIER_SETTINGS', JSON.stringify(settings));
+    // toJsonString: the console's URL is a token (the distribution's domain) until deploy.
+    fn.addEnvironment('NOTIFIER_SETTINGS', stack.toJsonString(settings));
 
     fn.addEnvironment('LEDGER_TABLE', props.table.tableName);
     fn.addToRolePolicy(

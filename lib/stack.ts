@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { parseDuration } from '../core/duration.ts';
 import { managedAccounts, managedPermissionSets } from '../core/policy.ts';
 import type { DeploymentConfig } from './config.ts';
+import { Console } from './console.ts';
 import { Correlator } from './correlator.ts';
 import { IdentityCenterScope } from './identity-center.ts';
 import { LeaseApi } from './lease-api.ts';
@@ -29,6 +30,8 @@ export class IdcLeaseStack extends Stack {
   public readonly correlator: Correlator;
   public readonly api: LeaseApi;
   public readonly operations: Operations;
+  /** The web console: its bucket, distribution and sign-in function. */
+  public readonly console: Console;
   /** Only when `notifications` configures a channel. */
   public readonly notifier?: Notifier;
   /** Only when a rule of the policy has `endSessions: true`. */
@@ -103,13 +106,23 @@ export class IdcLeaseStack extends Stack {
       activity: config.activity,
       logRetention,
     });
+    this.console = new Console(this, 'Console', {
+      api: this.api,
+      table,
+      identityStore: { id: config.identityStoreId, ownerAccountId: config.managementAccountId },
+      partition: identityCenter.partition,
+      settings: config.console,
+      ...(config.samlMetadataPath ? { samlMetadataPath: config.samlMetadataPath } : {}),
+      logRetention,
+    });
     const { operatorEmails, ...notifierSettings } = config.notifications;
     if (notifierSettings.slack || notifierSettings.webhook || notifierSettings.email)
       this.notifier = new Notifier(this, 'Notifier', {
         table,
         bus,
         identityStore: { id: config.identityStoreId, ownerAccountId: config.managementAccountId },
-        settings: notifierSettings,
+        // Messages link to the lease's page in the deployed console unless told otherwise.
+        settings: { ...notifierSettings, consoleUrl: notifierSettings.consoleUrl ?? this.console.url },
         logRetention,
       });
     const sessionEnderScope = endSessionsScope(config);
@@ -140,5 +153,14 @@ export class IdcLeaseStack extends Stack {
     new CfnOutput(this, 'OperatorsTopicArn', { value: this.operations.topic.topicArn });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'LedgerTableName', { value: table.tableName });
+    // What the administrator enters in Identity Center's SAML application (README "Deploy the console").
+    new CfnOutput(this, 'ConsoleUrl', { value: this.console.url });
+    new CfnOutput(this, 'SamlAcsUrl', { value: this.console.samlAcsUrl });
+    new CfnOutput(this, 'SamlAudience', { value: this.console.samlAudience });
+    // With a domain of its own, the DNS name to point it at (an alias or CNAME record).
+    if (config.console.domain)
+      new CfnOutput(this, 'ConsoleDistributionDomainName', {
+        value: this.console.distribution.distributionDomainName,
+      });
   }
 }

@@ -30,7 +30,10 @@ export interface LocalConsole {
 }
 
 export interface LocalConsoleOptions {
+  /** The API function's stand-in's clients: `/api/*` reads the sessions with them. */
   aws: { ddb: DynamoDBDocumentClient; identityStore: IdentitystoreClient };
+  /** The sign-in function's stand-in's own clients (its own key for the IAM proof). @default aws */
+  signInAws?: { ddb: DynamoDBDocumentClient; identityStore: IdentitystoreClient };
   resources: { tableName: string; identityStoreId: string };
   /** The API's routes and the caller lookup it uses, so `/api/*` is the same API. */
   api: ApiDeps;
@@ -59,7 +62,7 @@ export function localConsole(opts: LocalConsoleOptions): LocalConsole {
   const sp: RegisteredSp = { acsUrl: settings.site.acsUrl, audience: settings.audience };
   // Through the same parser as Identity Center's metadata, so that path runs locally too.
   const auth: AuthDeps = authDeps(
-    opts.aws,
+    opts.signInAws ?? opts.aws,
     opts.resources,
     settings,
     parseIdpMetadata(idp.metadataXml(), 'local IdP'),

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CONSOLE_BASE_HEADERS, CONSOLE_CONTENT_SECURITY_POLICY } from '../core/console-headers.ts';
 import type { LocalAnswer } from './http.ts';
 
 /** Where the SPA's build lands (`index.html` + `assets/`). */
@@ -23,22 +24,15 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-const HEADERS = {
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'same-origin',
-};
+const HEADERS = CONSOLE_BASE_HEADERS;
 
 /**
- * The limits the SPA is built to live within, sent with index.html locally so the browser tests
- * meet them (a violation is a console error they fail on): scripts, styles and fonts from the
- * console's own origin only (Cloudscape's inlined fonts are files since the build moves them;
- * React sets style attributes through the CSSOM, which style-src does not govern), API calls to
- * the same origin, no framing. The deployed CloudFront response headers are the same.
+ * The limits the SPA is built to live within (core/console-headers.ts), sent with index.html
+ * locally so the browser tests meet them (a violation is a console error they fail on). The
+ * deployed CloudFront response headers policy sends the same.
  */
 export const CONSOLE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+  'content-security-policy': CONSOLE_CONTENT_SECURITY_POLICY,
   ...HEADERS,
 };
 

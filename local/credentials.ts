@@ -12,6 +12,8 @@ export const LOCAL_KEYS = {
   correlator: 'LOCALCORRELATOR',
   notifier: 'LOCALNOTIFIER',
   sessionEnder: 'LOCALSESSIONENDER',
+  /** The console's sign-in function (`/auth/*`); `/api/*` is the API's. */
+  consoleAuth: 'LOCALCONSOLEAUTH',
   /** Step Functions' own service integrations (moto's clients); the launcher gets it by environment. */
   workflow: 'LOCALWORKFLOW',
   harness: 'local',

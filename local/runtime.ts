@@ -244,6 +244,7 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
     const { server, console: site } = await startServer(api, directory, served, opts.port ?? 8787, (origin) =>
       localConsole({
         aws,
+        signInAws: createClients(target('consoleAuth')),
         resources: stack,
         api,
         directory,

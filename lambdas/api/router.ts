@@ -1,16 +1,17 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Caller } from '../../adapters/directory.ts';
 import { ForbiddenError, NotFoundError, toErrorBody, UnauthorizedError } from '../../core/errors.ts';
 import { isAdmin } from '../../core/policy.ts';
 import type { ReconcileReport } from '../../core/reconcile.ts';
-import { builtRoutes, pathPattern, type RouteKey, routeKey } from '../../core/routes.ts';
+import { apiRoutes, pathPattern, type RouteKey, routeKey } from '../../core/routes.ts';
 import { leaseActivity } from '../../service/activity.ts';
 import { auditTrail, driftFindings, toCsv, toJsonLines } from '../../service/audit.ts';
 import { verifyAuditTrail } from '../../service/audit-verify.ts';
 import type { ServiceContext } from '../../service/context.ts';
 import { approveLease, rejectLease } from '../../service/decisions.ts';
 import { extendLease, revokeLease } from '../../service/lifecycle.ts';
-// Generated from the handlers' zod schemas (npm run openapi); served as is, so the generator stays out of the bundle.
-import openApiDocument from '../../service/openapi.json' with { type: 'json' };
 import { eligibility, listLeases, me, pendingApprovals, type Query } from '../../service/queries.ts';
 import { getLease, requestLease } from '../../service/requests.ts';
 
@@ -37,6 +38,27 @@ export interface ApiDeps {
   reconcile: () => Promise<ReconcileReport>;
 }
 
+/**
+ * The API's description, generated from the handlers' zod schemas (npm run openapi) and served as
+ * is, so the generator stays out of the bundle. Deployed it is a file beside the handler
+ * (`OPENAPI_FILE`, relative to the code root; the stack copies it there like the access policy),
+ * read on the first request: bundled, its 23 KB would be parsed at every cold start. Elsewhere
+ * (the local runtime, tests) it is the repository's copy.
+ */
+const OPENAPI_FILE = process.env.OPENAPI_FILE
+  ? resolve(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), process.env.OPENAPI_FILE)
+  : fileURLToPath(new URL('../../service/openapi.json', import.meta.url));
+let openApiDocument: Promise<unknown> | undefined;
+const readOpenApiDocument = (): Promise<unknown> =>
+  (openApiDocument ??= readFile(OPENAPI_FILE, 'utf8').then(
+    (text) => JSON.parse(text),
+    (err) => {
+      // Not cached: the next request tries again.
+      openApiDocument = undefined;
+      throw err;
+    },
+  ));
+
 type Handler = (
   deps: ApiDeps,
   caller: Caller,
@@ -57,7 +79,7 @@ const param = (params: string[]) => params[0] as string;
 /** Routes anyone may call: they are never given a caller. */
 const PUBLIC: Record<RouteKey<'public'>, PublicHandler> = {
   'GET /healthz': async () => ok({ status: 'ok' }),
-  'GET /openapi.json': async () => ok(openApiDocument),
+  'GET /openapi.json': async () => ok(await readOpenApiDocument()),
 };
 
 /** One handler per signed route of the table (`core/routes.ts`); the type makes the map complete. */
@@ -114,7 +136,7 @@ const SIGNED: Record<RouteKey<'sigv4'>, Handler> = {
   },
 };
 
-const ROUTES = builtRoutes().map((spec) => {
+const ROUTES = apiRoutes().map((spec) => {
   const key = routeKey(spec);
   const pattern = pathPattern(spec.path);
   // A built route that this router cannot serve is a wiring mistake: fail the cold start.

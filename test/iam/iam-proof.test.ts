@@ -5,6 +5,7 @@ import type { LocalInfo } from '../../local/runtime.ts';
 import { logicalId, synthesize } from '../unit/stack/fixture.ts';
 import {
   ACKNOWLEDGED_GRANTS,
+  DEPLOY_TIME_ROLES,
   type DeployedPrincipal,
   ROLE_OF,
   UNRECORDED_CALLS,
@@ -90,6 +91,7 @@ beforeAll(async () => {
     },
     unrecorded: UNRECORDED_CALLS,
     acknowledged: ACKNOWLEDGED_GRANTS,
+    deployTime: DEPLOY_TIME_ROLES,
   });
   writeFileSync(REPORT_FILE, `${JSON.stringify({ readMe: READ_ME, ...report }, null, 2)}\n`);
 });
@@ -98,6 +100,8 @@ beforeAll(async () => {
 describe('the IAM proof over the integration tests’ calls', () => {
   it('attributes every function and the workflow of the stack to a local principal, and every call to one', () => {
     expect(report.unattributedPrincipals).toEqual([]);
+    // Only CDK's deployment function, which runs no code of ours and only while CloudFormation deploys.
+    expect(report.deployTimePrincipals).toHaveLength(DEPLOY_TIME_ROLES.length);
     expect(report.unknownKeys).toEqual([]);
     expect(report.summary.callsAttributed).toBeGreaterThan(0);
   });

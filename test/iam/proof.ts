@@ -4,6 +4,7 @@ import type { IdcLeaseStack } from '../../lib/stack.ts';
 import {
   type AcknowledgedGrant,
   type DeployedPrincipal,
+  type DeployTimeRole,
   ROLE_OF,
   type UnrecordedCall,
 } from './acknowledgements.ts';
@@ -19,6 +20,8 @@ export interface ProofInput {
   readonly ctx: ArnContext;
   readonly unrecorded: readonly UnrecordedCall[];
   readonly acknowledged: readonly AcknowledgedGrant[];
+  /** Roles of functions that run only while CloudFormation deploys: no local principal stands in. */
+  readonly deployTime: readonly DeployTimeRole[];
   /** The lease workflow's state machine: other state machines' calls are the tests' own. */
   readonly leaseStateMachine?: string;
 }
@@ -57,6 +60,8 @@ export interface ProofReport {
   };
   /** Functions and state machines of the template whose role no local principal stands in for. */
   readonly unattributedPrincipals: readonly string[];
+  /** Functions left out because they run only at deploy, each with the reason. */
+  readonly deployTimePrincipals: readonly string[];
   /** Calls signed by a key no local principal owns. */
   readonly unknownKeys: readonly string[];
   readonly denied: readonly Verdict[];
@@ -114,10 +119,14 @@ export async function prove(input: ProofInput): Promise<ProofReport> {
     });
   }
   const proven = new Set([...roles.values()].map((r) => r.logicalId));
-  const unattributedPrincipals = resolver
-    .principalsOfTemplate()
-    .filter((p) => !proven.has(p.roleLogicalId))
+  const deployTime = new Map(input.deployTime.map((d) => [logicalIdOf(stack, d.role(stack)), d.reason]));
+  const principalsOfTemplate = resolver.principalsOfTemplate();
+  const unattributedPrincipals = principalsOfTemplate
+    .filter((p) => !proven.has(p.roleLogicalId) && !deployTime.has(p.roleLogicalId))
     .map((p) => `${p.logicalId} (${p.type}, role ${p.roleLogicalId})`);
+  const deployTimePrincipals = principalsOfTemplate
+    .filter((p) => deployTime.has(p.roleLogicalId))
+    .map((p) => `${p.logicalId} (role ${p.roleLogicalId}): ${deployTime.get(p.roleLogicalId)}`);
 
   type Asked = {
     principal: DeployedPrincipal;
@@ -212,6 +221,7 @@ export async function prove(input: ProofInput): Promise<ProofReport> {
       unacknowledgedUnusedGrants: unused.filter((u) => !u.acknowledged).length,
     },
     unattributedPrincipals,
+    deployTimePrincipals,
     unknownKeys: [...unknownKeys],
     denied,
     unused,

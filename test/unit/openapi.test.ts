@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { builtRoutes } from '../../core/routes.ts';
+import { apiRoutes } from '../../core/routes.ts';
 import { openApiDocument } from '../../service/openapi.ts';
 
 describe('the OpenAPI document', () => {
@@ -59,7 +59,7 @@ describe('the OpenAPI document', () => {
       Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
     );
     expect(described.sort()).toEqual(
-      builtRoutes()
+      apiRoutes()
         .map((r) => `${r.method} ${r.path}`)
         .sort(),
     );

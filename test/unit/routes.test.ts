@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { builtRoutes, pathPattern, policyResource } from '../../core/routes.ts';
+import { apiRoutes, pathPattern, policyResource } from '../../core/routes.ts';
 import { type ApiDeps, route } from '../../lambdas/api/router.ts';
 import type { ServiceContext } from '../../service/context.ts';
 
@@ -15,13 +16,24 @@ const api: ApiDeps = {
 
 describe('the router and the route table', () => {
   it.each(
-    builtRoutes().map((r) => [`${r.method} ${r.path}`, r] as const),
+    apiRoutes().map((r) => [`${r.method} ${r.path}`, r] as const),
   )('%s answers as its authorization says when no caller is known', async (_name, spec) => {
     // Act
     const res = await route(api, { method: spec.method, path: concrete(spec.path) });
 
     // Assess: a signed route never runs without a caller; a public one never needs one.
     expect(res.status).toBe(spec.auth === 'public' ? 200 : 401);
+  });
+
+  it('serves the OpenAPI document from its file (the repository’s copy outside Lambda)', async () => {
+    // Prepare
+    const file = JSON.parse(readFileSync(new URL('../../service/openapi.json', import.meta.url), 'utf8'));
+
+    // Act
+    const res = await route(api, { method: 'GET', path: '/openapi.json' });
+
+    // Assess
+    expect(res).toEqual({ status: 200, body: file });
   });
 
   it('knows no route that the table does not list', async () => {

@@ -52,3 +52,11 @@ describe('the IAM simulator', { timeout: 60_000 }, () => {
     expect(inputs.filter((input) => DEV_ONLY.test(input))).toEqual([]);
   });
 });
+
+describe('the API’s bundle', { timeout: 60_000 }, () => {
+  it('carries no OpenAPI document: GET /openapi.json reads the file the stack puts beside it', async () => {
+    const inputs = await bundledInputs('lambdas/api/handler.ts');
+    expect(inputs.some((input) => input.endsWith('service/openapi.ts'))).toBe(false);
+    expect(inputs.filter((input) => input.endsWith('.json'))).toEqual([]);
+  });
+});

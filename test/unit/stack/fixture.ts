@@ -57,3 +57,12 @@ export function statementsOf(template: Template, roleLogicalId: string): Stateme
 
 export const actionsOf = (statements: Statement[]): string[] =>
   statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+
+/** The config.json the stack deploys: the second source of the index.html deployment, in the assembly. */
+export function configJsonOf(s: Synthesized): unknown {
+  const shell = Object.values(s.template.findResources('Custom::CDKBucketDeployment'))
+    .map((d) => d.Properties)
+    .find((d) => d.Include?.includes('config.json'));
+  const key = String(shell?.SourceObjectKeys[1]).replace(/\.zip$/, '');
+  return JSON.parse(readFileSync(join(s.outdir, `asset.${key}`, 'config.json'), 'utf8'));
+}

@@ -96,6 +96,20 @@ describe('cdk-nag (AwsSolutions and Serverless)', () => {
       },
     ],
     [
+      'the console on its own domain, with a metadata URL and a portal',
+      {
+        console: {
+          portalUrl: 'https://d-0123456789.awsapps.com/start',
+          samlMetadataUrl: 'https://portal.sso.eu-west-1.amazonaws.com/saml/metadata/ABC',
+          domain: {
+            name: 'lease.example.com',
+            certificateArn:
+              'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b',
+          },
+        },
+      },
+    ],
+    [
       'the notifier with an SNS topic',
       { notifications: { email: { topicArn: 'arn:aws:sns:eu-west-1:123456789012:lease-audit' } } },
     ],

@@ -157,6 +157,28 @@ describe('the notifier', { timeout: 60_000 }, () => {
   });
 });
 
+describe('the notifier’s link to a lease', { timeout: 60_000 }, () => {
+  const settingsOf = (s: Synthesized) =>
+    Object.values(s.template.findResources('AWS::Lambda::Function')).find(
+      (fn) => fn.Properties.Environment?.Variables?.NOTIFIER_SETTINGS,
+    )?.Properties.Environment.Variables.NOTIFIER_SETTINGS;
+
+  it('is the deployed console’s unless notifications.consoleUrl says otherwise', () => {
+    // Assess: the setting is resolved at deploy with the distribution's domain in it
+    const resolved = JSON.stringify(settingsOf(app));
+    expect(resolved).toContain('\\"consoleUrl\\":\\"https://');
+    expect(resolved).toContain(logicalId(app.stack, app.stack.console.distribution));
+
+    // Act
+    const own = synthesize({
+      notifications: { ...WITH_CHANNELS.notifications, consoleUrl: 'https://lease.example.com' },
+    });
+
+    // Assess
+    expect(JSON.parse(settingsOf(own)).consoleUrl).toBe('https://lease.example.com');
+  });
+});
+
 describe('notification settings', () => {
   const problemsOf = (notifications: unknown): string[] => {
     try {

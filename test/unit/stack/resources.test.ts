@@ -127,10 +127,14 @@ describe('the API', () => {
 
 describe('every function', () => {
   it('runs Node 22 on ARM64, traced, logging JSON to its own group, with Powertools configured', () => {
-    const functions = Object.values(app.template.findResources('AWS::Lambda::Function'));
+    // CDK's BucketDeployment function (Python, the console's copy at deploy) is CDK's, not ours.
+    const deployment = logicalId(app.stack, app.stack.console.site.role as never);
+    const all = Object.values(app.template.findResources('AWS::Lambda::Function'));
+    const functions = all.filter((fn) => fn.Properties.Role['Fn::GetAtt']?.[0] !== deployment);
+    expect(all.length - functions.length).toBe(1);
     // api, ledger writer, reconciler, correlator, session ender (the example has an endSessions
-    // rule), notifier (the example configures a webhook channel)
-    expect(functions).toHaveLength(6);
+    // rule), notifier (the example configures a webhook channel), the console's sign-in
+    expect(functions).toHaveLength(7);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -140,6 +144,13 @@ describe('every function', () => {
         Environment: { Variables: { POWERTOOLS_SERVICE_NAME: expect.stringMatching(/^idc-lease-/) } },
       });
     }
+  });
+
+  it('the API reads its OpenAPI document from beside its handler', () => {
+    app.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ OPENAPI_FILE: 'openapi.json' }) },
+      Role: { 'Fn::GetAtt': [logicalId(app.stack, app.stack.api.handler.role as never), 'Arn'] },
+    });
   });
 
   it('that reads the access policy gets it bundled beside the handler, not in its environment', () => {
@@ -281,7 +292,7 @@ describe('operations', () => {
 });
 
 describe('the stack outputs', () => {
-  it('name the API endpoint, the operators’ topic, the state machine and the ledger table', () => {
+  it('name the API endpoint, the operators’ topic, the state machine, the ledger table and the console', () => {
     const outputs = app.template.findOutputs('*');
     const values = Object.fromEntries(
       Object.entries(outputs).map(([id, output]) => [id.replace(/[A-F0-9]{8}$/, ''), output.Value]),
@@ -291,6 +302,10 @@ describe('the stack outputs', () => {
       OperatorsTopicArn: { Ref: logicalId(app.stack, app.stack.operations.topic) },
       StateMachineArn: { Ref: logicalId(app.stack, app.stack.workflow.stateMachine) },
       LedgerTableName: { Ref: logicalId(app.stack, app.stack.ledger.table) },
+      // What Identity Center's SAML application is given (test/unit/stack/console-sign-in.test.ts).
+      ConsoleUrl: expect.objectContaining({ 'Fn::Join': expect.any(Array) }),
+      SamlAcsUrl: expect.objectContaining({ 'Fn::Join': expect.any(Array) }),
+      SamlAudience: expect.objectContaining({ 'Fn::Join': expect.any(Array) }),
     });
   });
 });

@@ -1,6 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { API_ROUTES, builtRoutes, policyResource, type RouteSpec } from '../../../core/routes.ts';
-import { type Synthesized, synthesize } from './fixture.ts';
+import {
+  API_ROUTES,
+  builtRoutes,
+  CONSOLE_AUTH,
+  policyResource,
+  type RouteSpec,
+} from '../../../core/routes.ts';
+import { logicalId, type Synthesized, synthesize } from './fixture.ts';
 
 let app: Synthesized;
 beforeAll(() => {
@@ -50,13 +56,23 @@ const IDENTITY_CENTER_ROLES = [
 describe('the route table and the API in the template', () => {
   it('has exactly one method per built route, authorized as the table says, and nothing else', () => {
     // Prepare
-    const expected = builtRoutes().map(
-      (r) => `${r.method} ${r.path} ${r.auth === 'public' ? 'NONE' : r.auth === 'sigv4' ? 'AWS_IAM' : '?'}`,
-    );
+    // Only signed routes are IAM-authorized; the console's are unsigned (their handlers and the
+    // resource policy's origin secret decide), like the public ones.
+    const authorization: Record<RouteSpec['auth'], string> = {
+      sigv4: 'AWS_IAM',
+      public: 'NONE',
+      session: 'NONE',
+      saml: 'NONE',
+      'slack-signature': '?',
+    };
+    const expected = builtRoutes().map((r) => `${r.method} ${r.path} ${authorization[r.auth]}`);
 
     // Assess
     expect(methodsOf(app).sort()).toEqual(expected.sort());
-    // Planned routes (console session, Slack) are not reachable yet.
+    expect(methodsOf(app)).toEqual(
+      expect.arrayContaining(['ANY /api/{proxy+} NONE', 'ANY /auth/{proxy+} NONE']),
+    );
+    // Planned routes (Slack) are not reachable yet.
     for (const planned of API_ROUTES.filter((r) => 'planned' in r))
       expect(methodsOf(app).some((m) => m.includes(` ${planned.path} `))).toBe(false);
   });
@@ -84,7 +100,7 @@ describe('the route table and the API in the template', () => {
     });
     // ...and a Deny for each condition that fails, so that no identity policy of this account can
     // open a signed route to another principal.
-    const denies = statements.filter((s) => s.Effect === 'Deny');
+    const denies = statements.filter((s) => s.Effect === 'Deny' && s.Sid !== 'DenyConsoleAroundCloudFront');
     expect(denies.map((s) => s.Condition)).toEqual([
       { ArnNotLike: { 'aws:PrincipalArn': IDENTITY_CENTER_ROLES } },
       { Null: { 'identitystore:userId': 'true' } },
@@ -107,6 +123,8 @@ describe('the route table and the API in the template', () => {
       'DenySessionsWithoutIdentityStoreUser',
       'DenyPrincipalsOutsideOrganization',
       'PublicRoutes',
+      'ConsoleThroughCloudFront',
+      'DenyConsoleAroundCloudFront',
     ]);
     const publicRoutes = statements.find((s) => s.Sid === 'PublicRoutes');
     expect(publicRoutes).toEqual({
@@ -121,5 +139,53 @@ describe('the route table and the API in the template', () => {
     for (const route of builtRoutes()) expect(everyResource).toContain(policyResource(route));
     for (const planned of API_ROUTES.filter((r) => 'planned' in r))
       expect(everyResource).not.toContain(policyResource(planned));
+  });
+
+  it('opens the console’s routes only to requests carrying the distribution’s origin secret', () => {
+    // Prepare
+    const bySid = Object.fromEntries(statementsOf(app).map((s) => [s.Sid, s]));
+    const consoleRoutes = builtRoutes()
+      .filter((r) => CONSOLE_AUTH.has(r.auth))
+      .map(policyResource);
+    const secret = {
+      'Fn::Join': [
+        '',
+        [
+          '{{resolve:secretsmanager:',
+          { Ref: logicalId(app.stack, app.stack.api.consoleOriginSecret) },
+          ':SecretString:::}}',
+        ],
+      ],
+    };
+
+    // Assess: the table's console routes, and nothing else, in an Allow and a Deny on the secret
+    expect(consoleRoutes.sort()).toEqual(['execute-api:/*/*/api/*', 'execute-api:/*/*/auth/*']);
+    expect(bySid.ConsoleThroughCloudFront).toEqual({
+      Sid: 'ConsoleThroughCloudFront',
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: 'execute-api:Invoke',
+      Resource: consoleRoutes,
+      Condition: { StringEquals: { 'aws:Referer': secret } },
+    });
+    expect(bySid.DenyConsoleAroundCloudFront).toEqual({
+      Sid: 'DenyConsoleAroundCloudFront',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'execute-api:Invoke',
+      Resource: consoleRoutes,
+      Condition: { StringNotEquals: { 'aws:Referer': secret } },
+    });
+    // The signed routes' statements name no console route, so a session cookie never opens them.
+    for (const sid of ['IdentityCenterSessions', 'PublicRoutes'])
+      for (const route of consoleRoutes) expect(asList(bySid[sid]?.Resource ?? [])).not.toContain(route);
+    // ...and CloudFront's origin for the API sends that very secret as Referer.
+    const [distribution] = Object.values(app.template.findResources('AWS::CloudFront::Distribution'));
+    const origins = distribution?.Properties.DistributionConfig.Origins as {
+      OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[];
+    }[];
+    expect(origins.flatMap((o) => o.OriginCustomHeaders ?? [])).toEqual([
+      { HeaderName: 'Referer', HeaderValue: secret },
+    ]);
   });
 });
