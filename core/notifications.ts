@@ -70,7 +70,10 @@ export interface Notification {
   title: string;
   text: string;
   lease?: Omit<LeaseFacts, 'durationSeconds' | 'requester'> & { requester: string };
-  /** How an approver answers: the CLI now; `consoleUrl` stays null until a console exists. */
+  /**
+   * How an approver answers: the CLI commands, and the lease's page in the web console (which
+   * holds Approve and Reject for its approvers) when a console URL is configured, else null.
+   */
   actions?: { approve: string; reject: string; consoleUrl: string | null };
   /** The event's own detail, for the audit channel, with every task token removed. */
   detail?: Record<string, unknown>;
