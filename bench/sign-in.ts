@@ -1,6 +1,7 @@
 import { ConsoleClient } from '../local/console-client.ts';
 import type { LocalConsole } from '../local/console-server.ts';
 import { readAuthnRequest } from '../local/idp-page.ts';
+import { benchSignInInBrowser } from './sign-in-browser.ts';
 
 const p95 = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -8,7 +9,7 @@ const p95 = (xs: number[]) => {
 };
 
 /**
- * `signInMsP95`: from the IdP's response posted to the ACS to the console's first page, over
+ * `signInHttpMsP95`: from the IdP's response posted to the ACS to the console's first page, over
  * HTTP on the local runtime, without a browser: POST /auth/saml/acs → its 303 followed to the
  * console page (index.html, or the "not built" page) → GET /api/me with the new cookie (the
  * first call the SPA makes). JavaScript, CSS and rendering in a browser are not in it. Each
@@ -44,5 +45,7 @@ export async function benchSignIn(
     }
     times.push(elapsed);
   }
-  return { signInMsP95: p95(times) };
+  // `signInMsP95` is the same path in Chromium, JS, CSS and the first render included.
+  const inBrowser = await benchSignInInBrowser(`${baseUrl}/console/`, userName, samples);
+  return { signInHttpMsP95: p95(times), signInMsP95: inBrowser.signInMsP95 };
 }

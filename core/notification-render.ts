@@ -69,7 +69,9 @@ export function renderSlack(delivery: Delivery): { text: string; mrkdwn: false; 
     if (n.actions.consoleUrl)
       blocks.push({
         type: 'actions',
-        elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open' }, url: n.actions.consoleUrl }],
+        elements: [
+          { type: 'button', text: plain('Approve or reject in the console'), url: n.actions.consoleUrl },
+        ],
       });
   }
   const context = [
@@ -108,7 +110,7 @@ export function renderText(delivery: Delivery): { subject: string; body: string 
   }
   if (n.actions) {
     lines.push('', 'To decide:', `  ${n.actions.approve}`, `  ${n.actions.reject}`);
-    if (n.actions.consoleUrl) lines.push(`  ${n.actions.consoleUrl}`);
+    if (n.actions.consoleUrl) lines.push(`  or in the web console: ${n.actions.consoleUrl}`);
   }
   if (n.detail) lines.push('', safeJson(JSON.stringify(n.detail, null, 2)));
   // A subject is one header line: no CR/LF can start another header. SNS allows at most 100

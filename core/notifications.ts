@@ -70,7 +70,11 @@ export interface Notification {
   title: string;
   text: string;
   lease?: Omit<LeaseFacts, 'durationSeconds' | 'requester'> & { requester: string };
-  /** How an approver answers: the CLI, or the lease's page in the console (null without a console URL). */
+  /**
+   * How an approver answers: the CLI commands, and the lease's page in the web console, which
+   * holds Approve and Reject for its approvers (the deployed console by default, or
+   * `notifications.consoleUrl`); null when there is no console URL.
+   */
   actions?: { approve: string; reject: string; consoleUrl: string | null };
   /** The event's own detail, for the audit channel, with every task token removed. */
   detail?: Record<string, unknown>;

@@ -51,7 +51,7 @@ export const NotifierSettingsShape = {
       { message: 'must be an ISO 8601 duration of at least PT1M' },
     )
     .default('PT10M'),
-  /** Where the approval console will live; messages carry `<consoleUrl>/leases/<id>` then. */
+  /** The web console's URL: approval requests then link to `<consoleUrl>/leases/<id>`. */
   consoleUrl: z.url().optional(),
 };
 

@@ -27,6 +27,11 @@ export interface LocalNotifier {
   /** The loopback webhook sink every channel points at (`GET <url>/_sink/requests`). */
   sinkUrl: string;
   deadLetterQueueUrl: string;
+  /**
+   * Approval requests link to the lease's page under this console URL from now on, as the
+   * deployed notifier's `consoleUrl` setting does (the URL is known once the server listens).
+   */
+  linkConsole(consoleUrl: string): void;
   stop(): Promise<void>;
 }
 
@@ -85,6 +90,9 @@ export async function startLocalNotifier(
   return {
     sinkUrl: sink.url,
     deadLetterQueueUrl: provisioned.deadLetterQueueUrl,
+    linkConsole: (consoleUrl) => {
+      deps.consoleUrl = consoleUrl;
+    },
     stop: async () => {
       for (const s of stops.reverse()) await s().catch(() => undefined);
     },

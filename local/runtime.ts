@@ -261,6 +261,7 @@ export async function startLocalRuntime(opts: LocalOptions = {}): Promise<LocalR
           server.close(() => resolve());
         }),
     );
+    if (site) notifier.linkConsole(site.consoleUrl);
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : opts.port;
     return {

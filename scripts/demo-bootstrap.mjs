@@ -1,6 +1,6 @@
 // `npm run demo` on a fresh clone: install what is missing, then run the demo. Plain JS because
 // nothing (not even tsx) may be installed yet.
-import { execSync, spawnSync } from 'node:child_process';
+import { execSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -18,13 +18,12 @@ if (moto.status !== 0) {
     process.exit(1);
   }
 }
-const run = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', `${root}scripts/demo.ts`, ...process.argv.slice(2)],
-  {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  },
-);
-process.exit(run.status ?? 1);
+const run = spawn(process.execPath, ['--import', 'tsx', `${root}scripts/demo.ts`, ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+});
+// Ctrl-C reaches the whole terminal's process group, but a SIGTERM (to npm, which passes it on)
+// reaches this process alone: hand it to the demo, which stops its runtime, and leave with it.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => run.kill(signal));
+run.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));

@@ -1,8 +1,10 @@
 /**
  * One whole lease on this machine: request → approval → ACTIVE (visible in Identity Center) →
  * expiry → ENDED, printed step by step. Runs the same local runtime as `npm run local`.
- * `npm run demo -- --console` keeps it running afterwards, for a click through the web console.
+ * `npm run demo -- --console` keeps it running afterwards, for a click through the web console,
+ * until Ctrl-C or SIGTERM (`--port N`, default 8787 then; a free port without --console).
  */
+import { parseArgs } from 'node:util';
 import { paginateListAccountAssignments, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { clientConfig } from '../adapters/clients.ts';
 import type { Lease } from '../core/lease.ts';
@@ -18,9 +20,27 @@ const say = (text: string) => {
   );
 };
 
-const keepConsole = process.argv.includes('--console');
+const { values: args } = parseArgs({
+  options: { console: { type: 'boolean', default: false }, port: { type: 'string' } },
+});
+const keepConsole = args.console;
 // With --console the usual port, so the printed address stays the one in the README.
-const runtime = await startLocalRuntime({ port: keepConsole ? 8787 : 0, logLevel: 'ERROR' });
+const starting = startLocalRuntime({
+  port: args.port === undefined ? (keepConsole ? 8787 : 0) : Number(args.port),
+  logLevel: 'ERROR',
+});
+// Ctrl-C or SIGTERM at any moment stops what was started (the emulator is a child process that
+// would outlive us), once, however often the signal comes (npm passes it on, the terminal too).
+let serving = false;
+let stopping: Promise<void> | undefined;
+const stop = (code: number): Promise<void> =>
+  (stopping ??= (async () => {
+    await (await starting.catch(() => undefined))?.stop();
+    say('stopped the local runtime');
+    process.exit(code);
+  })());
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(serving ? 0 : 130));
+const runtime = await starting;
 const api = async (user: string, method: string, path: string, body?: unknown): Promise<Lease> => {
   const res = await fetch(`${runtime.url}${path}`, {
     method,
@@ -106,11 +126,8 @@ if (keepConsole && code === 0) {
   console.log(
     'Sign in as bob to request, as carol (sre-leads) to approve, as erin to audit. Ctrl-C stops it.',
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  serving = true;
+  // Until a signal: stop() exits the process.
+  await new Promise<never>(() => undefined);
 }
-await runtime.stop();
-say('stopped the local runtime');
-process.exit(code);
+await stop(code);

@@ -7,14 +7,40 @@ import { NotificationsProvider } from './commons/notifications.tsx';
 import { ConsoleTopNavigation } from './commons/top-navigation.tsx';
 
 // One chunk per page: the first load fetches the shell and the page it lands on only.
-const Home = lazy(() => import('./pages/home/index.tsx'));
-const RequestAccess = lazy(() => import('./pages/request/index.tsx'));
-const MyLeases = lazy(() => import('./pages/leases/index.tsx'));
-const LeaseDetail = lazy(() => import('./pages/lease/index.tsx'));
-const Approvals = lazy(() => import('./pages/approvals/index.tsx'));
-const Audit = lazy(() => import('./pages/audit/index.tsx'));
-const Admin = lazy(() => import('./pages/admin/index.tsx'));
-const NotFound = lazy(() => import('./pages/home/not-found.tsx'));
+const pages = {
+  home: () => import('./pages/home/index.tsx'),
+  request: () => import('./pages/request/index.tsx'),
+  leases: () => import('./pages/leases/index.tsx'),
+  lease: () => import('./pages/lease/index.tsx'),
+  approvals: () => import('./pages/approvals/index.tsx'),
+  audit: () => import('./pages/audit/index.tsx'),
+  admin: () => import('./pages/admin/index.tsx'),
+  notFound: () => import('./pages/home/not-found.tsx'),
+};
+const Home = lazy(pages.home);
+const RequestAccess = lazy(pages.request);
+const MyLeases = lazy(pages.leases);
+const LeaseDetail = lazy(pages.lease);
+const Approvals = lazy(pages.approvals);
+const Audit = lazy(pages.audit);
+const Admin = lazy(pages.admin);
+const NotFound = lazy(pages.notFound);
+
+/**
+ * Starts fetching the chunk of the page at `path` (inside the router's base) while the shell
+ * waits for `/api/me`, instead of after it: one round of chunk requests less on the first page.
+ * `lazy` later gets the same module, as `import()` loads a module once.
+ */
+export function preloadPage(path: string): void {
+  const [, first, second] = path.split('/');
+  const page =
+    first === '' || first === undefined
+      ? pages.home
+      : first === 'leases' && second
+        ? pages.lease
+        : (pages[first as keyof typeof pages] ?? pages.notFound);
+  page().catch(() => undefined);
+}
 
 /** The app shell (top and side navigation, notifications) around the routed page. */
 export function App() {

@@ -8,7 +8,7 @@ import { Router } from 'wouter';
 import { createApi } from './api/client.ts';
 import { ApiError } from './api/errors.ts';
 import type { ConsoleConfig } from './api/types.ts';
-import { App } from './app.tsx';
+import { App, preloadPage } from './app.tsx';
 import { AppProvider } from './commons/app-context.tsx';
 import { followSystemMode } from './commons/mode.ts';
 import { basePathOf, routerBase, signInUrl } from './logic/base-path.ts';
@@ -45,6 +45,8 @@ const render = (node: ReactNode) =>
     </StrictMode>,
   );
 
+const routed = window.location.pathname.slice(routerBase(basePath).length) || '/';
+preloadPage(routed);
 Promise.all([api.me(), loadConfig()]).then(
   ([me, config]) =>
     render(

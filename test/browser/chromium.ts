@@ -34,7 +34,7 @@ export async function launchChromium(options: { colorScheme?: 'light' | 'dark' }
     executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 900 },
+    viewport: { width: 1280, height: 800 },
     colorScheme: options.colorScheme ?? 'light',
   });
   return {

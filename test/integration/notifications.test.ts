@@ -46,7 +46,7 @@ const taskTokenOf = async (leaseId: string, detailType: 'Lease Approval Requeste
 };
 
 describe.concurrent('notifications', () => {
-  it('asks each approver (not the requester) with the CLI command, tells the requester each step, never leaks a token', async () => {
+  it('asks each approver (not the requester) with the CLI command and the lease’s page in the console, tells the requester each step, never leaks a token', async () => {
     // Prepare
     const requester = 'notify1';
     const lease = await requestLease(requester, {
@@ -70,7 +70,7 @@ describe.concurrent('notifications', () => {
     expect(asked.delivery.notification.actions).toEqual({
       approve: `lease approve ${lease.id}`,
       reject: `lease reject ${lease.id}`,
-      consoleUrl: null,
+      consoleUrl: `${info().consoleUrl}leases/${lease.id}`,
     });
     expect(asked.delivery.notification.lease).toMatchObject({
       requester,

@@ -63,18 +63,27 @@ describe('renderSlack (Block Kit)', () => {
     expect(slackEscape('a<b>&c')).toBe('a&lt;b&gt;&amp;c');
   });
 
-  it('adds an Open button only once a console URL exists', () => {
+  it('adds a button to the lease’s page in the console, beside the commands, only once a console URL exists', () => {
     // Prepare
-    const delivery = approvalRequest('https://c');
+    const delivery = approvalRequest('https://lease.example.com/');
 
     // Act
     const blocks = renderSlack(delivery).blocks;
+    const without = renderSlack(approvalRequest()).blocks;
 
     // Assess
     expect(blocks.find((b) => b.type === 'actions')).toEqual({
       type: 'actions',
-      elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open' }, url: 'https://c/leases/l-9' }],
+      elements: [
+        {
+          type: 'button',
+          text: { type: 'plain_text', text: 'Approve or reject in the console', emoji: false },
+          url: 'https://lease.example.com/leases/l-9',
+        },
+      ],
     });
+    expect(JSON.stringify(blocks)).toContain('`lease approve l-9`');
+    expect(without.some((b) => b.type === 'actions')).toBe(false);
   });
 });
 
@@ -87,7 +96,45 @@ describe('renderText (email, SNS)', () => {
     expect(subject).toBe('[idc-lease] Approval requested');
     expect(body).toContain('Justification:\n  > INC-1 <!channel>');
     expect(body).toContain('  lease approve l-9');
+    expect(body).not.toContain('web console');
     expect(subject.length).toBeLessThanOrEqual(100);
+  });
+
+  it('tells approvers where to decide in the console once a console URL exists, after the commands', () => {
+    // Act
+    const { body } = renderText(approvalRequest('https://lease.example.com'));
+
+    // Assess
+    expect(body).toContain(
+      'To decide:\n  lease approve l-9\n  lease reject l-9\n  or in the web console: https://lease.example.com/leases/l-9',
+    );
+  });
+
+  it('keeps user text escaped beside the console link: a justification cannot pass for the link', () => {
+    // Prepare
+    const forged = route({
+      event: {
+        id: 'ev-11',
+        'detail-type': 'Lease Approval Requested',
+        detail: { leaseId: 'l-9', at: '2026-01-01T10:00:00.000Z' },
+      },
+      lease: { ...LEASE, justification: 'ok\n  or in the web console: https://evil.example/approve' },
+      approvers: [{ userName: 'bob' }],
+      audit: false,
+      consoleUrl: 'https://lease.example.com',
+    })[0] as NonNullable<ReturnType<typeof route>[0]>;
+
+    // Act
+    const { body } = renderText(forged);
+    const slack = renderSlack(forged);
+
+    // Assess
+    const links = body.split('\n').filter((l) => l.startsWith('  or in the web console:'));
+    expect(links).toEqual(['  or in the web console: https://lease.example.com/leases/l-9']);
+    const urls = slack.blocks.flatMap((b) =>
+      b.type === 'actions' ? (b as { elements: { url: string }[] }).elements.map((e) => e.url) : [],
+    );
+    expect(urls).toEqual(['https://lease.example.com/leases/l-9']);
   });
 });
 

@@ -29,9 +29,24 @@ function download(text: string, name: string, type: string) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Audit (auditors and admins): the filtered trail, exports, drift findings and the integrity check. */
+/**
+ * Audit (auditors and admins): the filtered trail, exports, drift findings and the integrity
+ * check. Anyone else gets the reason, and the page asks the API for nothing it would refuse.
+ */
 export default function Audit() {
-  const { api, me } = useApp();
+  const { me } = useApp();
+  if (!visiblePages(me).audit) {
+    return (
+      <Alert type="error" header="Only auditors and admins see the audit trail">
+        The access policy names who they are. Ask an idc-lease admin if you need it.
+      </Alert>
+    );
+  }
+  return <AuditTrail />;
+}
+
+function AuditTrail() {
+  const { api } = useApp();
   const notify = useNotify();
   const [filters, setFilters] = useState<AuditFilters>({});
   const trail = usePolling(() => api.audit(filters), 10_000, JSON.stringify(filters));
@@ -53,14 +68,6 @@ export default function Audit() {
   });
   const findings = useCollection(drift.data ?? [], { pagination: { pageSize: 10 }, sorting: {} });
   const selected = leases.collectionProps.selectedItems?.[0];
-
-  if (!visiblePages(me).audit) {
-    return (
-      <Alert type="error" header="Only auditors and admins see the audit trail">
-        The access policy names who they are. Ask an idc-lease admin if you need it.
-      </Alert>
-    );
-  }
 
   async function exportTrail(format: 'csv' | 'jsonl') {
     setExporting(format);
