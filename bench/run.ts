@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- --json] [-- --burst N] [-- --only eligibility|audit|deployment|sign-in|console]`: the lease engine's
- * figures on the local runtime, the eligibility decision, the deployable app's synth and bundles,
- * the console's sign-in and the console's page weight and filter.
+ * `npm run bench [-- --json] [-- --burst N] [-- --only eligibility|audit|deployment|sign-in|console|storm]
+ * [-- --storm-probability P --storm-seed N]`: the lease engine's figures on the local runtime, the
+ * eligibility decision, the deployable app's synth and bundles, the console's sign-in, the
+ * console's page weight and filter, and the fault storm (`bench/storm.ts`).
  * Prints one JSON object (CONTRACT "Benchmarks") with --json, a table otherwise.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { benchConsole } from './console.ts';
 import { benchDeployment } from './deployment.ts';
 import { benchEligibility } from './eligibility.ts';
 import { benchSignIn } from './sign-in.ts';
+import { benchStorm } from './storm.ts';
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +27,8 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     burst: { type: 'string', default: '200' },
     samples: { type: 'string', default: '20' },
+    'storm-probability': { type: 'string', default: '0.1' },
+    'storm-seed': { type: 'string', default: '7' },
   },
 });
 const BURST = Number(values.burst);
@@ -35,6 +39,12 @@ const print = (figures: Record<string, number>) => {
   else for (const [k, v] of Object.entries(figures)) log(`${k.padEnd(26)} ${v}`);
 };
 
+const storm = () =>
+  benchStorm(log, { probability: Number(values['storm-probability']), seed: Number(values['storm-seed']) });
+if (values.only === 'storm') {
+  print(await storm());
+  process.exit(0);
+}
 if (values.only === 'console') {
   print(await benchConsole(log));
   process.exit(0);
@@ -172,6 +182,7 @@ const p95 = (xs: number[]) => {
   return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)] ?? Number.NaN);
 };
 let next = 0;
+let engine: Record<string, number> = {};
 const nextUser = () => users[next++] as string;
 
 try {
@@ -271,7 +282,10 @@ try {
     burstSeconds: Math.round(burstSeconds * 10) / 10,
     ...signIn,
   };
-  print(figures);
+  engine = figures;
 } finally {
   await runtime.stop();
 }
+// On a runtime of its own, so that its faults touch nothing the figures above measure.
+log('fault storm: 100 leases while every call kind loses answers …');
+print({ ...engine, ...(await storm()) });
