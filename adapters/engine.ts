@@ -53,15 +53,26 @@ export class Engine {
     return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${leaseId}`;
   }
 
+  /**
+   * Starts the lease's execution. Names are lease ids, so an execution of that name is this
+   * lease's: a replayed start whose first answer was lost meets it, and Step Functions answers
+   * the running one, or ExecutionAlreadyExists once it has ended. Either way it was started.
+   */
   async start(input: WorkflowInput): Promise<string> {
-    const out = await this.sfn.send(
-      new StartExecutionCommand({
-        stateMachineArn: this.stateMachineArn,
-        name: input.lease.id,
-        input: JSON.stringify(input),
-      }),
-    );
-    return out.executionArn as string;
+    try {
+      const out = await this.sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: this.stateMachineArn,
+          name: input.lease.id,
+          input: JSON.stringify(input),
+        }),
+      );
+      return out.executionArn as string;
+    } catch (err) {
+      if ((err as { name?: string }).name === 'ExecutionAlreadyExists')
+        return this.executionArn(input.lease.id);
+      throw err;
+    }
   }
 
   /** Returns 'stale' when the token no longer waits (the state moved on); the caller decides. */

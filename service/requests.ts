@@ -86,7 +86,7 @@ export async function requestLease(
     accountOus: tree?.ousOf(input.accountId) ?? [],
   });
 
-  const id = newLeaseId(now);
+  let id = newLeaseId(now);
   if (input.clientToken) {
     const { clientToken, ...request } = input;
     const fingerprint = createHash('sha256').update(JSON.stringify(request)).digest('hex');
@@ -95,7 +95,11 @@ export async function requestLease(
       if (earlier.fingerprint !== fingerprint) {
         throw new ConflictError('clientToken: already used for a different request');
       }
-      return { lease: await awaitRecord(ctx, earlier.leaseId), created: false };
+      const found = await awaitRecord(ctx, earlier.leaseId);
+      if (found) return { lease: publicLease(await finishStart(ctx, found, decision)), created: false };
+      // The first request with this token claimed it and then failed before its lease was
+      // written (it answered an error): this one writes the lease, under the id it claimed.
+      id = earlier.leaseId;
     }
   }
   const requestedAt = now.toISOString();
@@ -140,46 +144,7 @@ export async function requestLease(
   };
   await ctx.ledger.createLease(record);
 
-  const workflow: WorkflowInput = {
-    lease: {
-      id,
-      requester: record.requester,
-      accountId: record.accountId,
-      permissionSet: record.permissionSet,
-      permissionSetArn,
-      principalId: caller.userId,
-      tuplePk: tuple,
-      approvalRequired: decision.approvalRequired,
-      approvalTimeoutSeconds: Math.max(1, decision.approvalTimeoutSeconds),
-      ...(startAt ? { startAt } : {}),
-    },
-    period: {
-      eventType: DetailType.Activated,
-      seconds: durationSeconds,
-      expiresAt: null,
-      extensionId: null,
-      extensions: 0,
-    },
-    grant: { requestId: null, startedAt: null, preExisting: true, poll: { status: 'NONE' } },
-    revoke: { requestId: null, startedAt: null },
-    outcome: { failed: false },
-    counters: { creation: { n: 0 }, deletion: { n: 0 }, join: { n: 0 }, tuple: { n: 0 }, pages: { n: 0 } },
-    limits: ctx.workflowLimits,
-  };
-  try {
-    await ctx.engine.start(workflow);
-  } catch (err) {
-    ctx.logger.error('could not start the lease workflow', { leaseId: id, error: err as Error });
-    await ctx.ledger.updateLease(id, {
-      status: 'FAILED',
-      set: {
-        failure: { stage: 'REQUEST', error: 'WorkflowNotStarted', cause: (err as Error).name },
-        endedAt: requestedAt,
-      },
-      timeline: [{ at: requestedAt, type: 'FAILED' }],
-    });
-    throw err;
-  }
+  await startWorkflow(ctx, record, decision);
   await ctx.events.publish(
     DetailType.Requested,
     eventDetail(record, requestedAt, {
@@ -191,13 +156,85 @@ export async function requestLease(
 }
 
 /** A retried request may arrive while the first one is still writing its lease. */
-async function awaitRecord(ctx: ServiceContext, id: string): Promise<Lease> {
+async function awaitRecord(ctx: ServiceContext, id: string): Promise<LeaseRecord | undefined> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const record = await ctx.ledger.getLease(id);
-    if (record) return publicLease(record);
-    await new Promise((r) => setTimeout(r, 100));
+    if (record) return record;
+    await sleep(100);
   }
-  throw new ConflictError(`the first request with this clientToken is still being processed; retry`);
+  return undefined;
+}
+
+type Decision = ReturnType<typeof evaluateRequest>;
+
+/** The execution's input, from the lease as recorded, so that a retried start sends the same. */
+const workflowInput = (ctx: ServiceContext, record: LeaseRecord, decision: Decision): WorkflowInput => ({
+  lease: {
+    id: record.id,
+    requester: record.requester,
+    accountId: record.accountId,
+    permissionSet: record.permissionSet,
+    permissionSetArn: record.permissionSetArn,
+    principalId: record.principalId,
+    tuplePk: record.tuplePk,
+    approvalRequired: record.approvalRequired,
+    approvalTimeoutSeconds: Math.max(1, decision.approvalTimeoutSeconds),
+    ...(record.startAt ? { startAt: record.startAt } : {}),
+  },
+  period: {
+    eventType: DetailType.Activated,
+    seconds: record.durationSeconds,
+    expiresAt: null,
+    extensionId: null,
+    extensions: 0,
+  },
+  grant: { requestId: null, startedAt: null, preExisting: true, poll: { status: 'NONE' } },
+  revoke: { requestId: null, startedAt: null },
+  outcome: { failed: false },
+  counters: { creation: { n: 0 }, deletion: { n: 0 }, join: { n: 0 }, tuple: { n: 0 }, pages: { n: 0 } },
+  limits: ctx.workflowLimits,
+});
+
+/**
+ * Starts the lease's workflow. A start that answered an error may still have started it (its
+ * answer lost, the SDK's replay lost too): the lease fails only when Step Functions has no
+ * execution of that name; when that cannot be read either, the error goes back to the client,
+ * whose retry (same clientToken) finishes the start.
+ */
+async function startWorkflow(ctx: ServiceContext, record: LeaseRecord, decision: Decision): Promise<void> {
+  try {
+    await ctx.engine.start(workflowInput(ctx, record, decision));
+  } catch (err) {
+    const status = await ctx.engine.status(record.executionArn).catch(() => undefined);
+    if (status !== undefined && status !== 'GONE') return;
+    ctx.logger.error('could not start the lease workflow', { leaseId: record.id, error: err as Error });
+    if (status === 'GONE') {
+      await ctx.ledger.updateLease(record.id, {
+        status: 'FAILED',
+        set: {
+          failure: { stage: 'REQUEST', error: 'WorkflowNotStarted', cause: (err as Error).name },
+          endedAt: record.requestedAt,
+        },
+        timeline: [{ at: record.requestedAt, type: 'FAILED' }],
+      });
+    }
+    throw err;
+  }
+}
+
+/** A retried request finds its lease: started, unless the first request failed before it was. */
+async function finishStart(ctx: ServiceContext, record: LeaseRecord, decision: Decision) {
+  const beforeExecution = ['PENDING_APPROVAL', 'SCHEDULED', 'GRANTING'].includes(record.status);
+  if (!beforeExecution || (await ctx.engine.status(record.executionArn)) !== 'GONE') return record;
+  await startWorkflow(ctx, record, decision);
+  await ctx.events.publish(
+    DetailType.Requested,
+    eventDetail(record, record.requestedAt, {
+      ruleId: record.ruleId,
+      approvalRequired: record.approvalRequired,
+    }),
+  );
+  return record;
 }
 
 /** Requester, the rule's approvers, admins and auditors may read a lease. */
