@@ -18,6 +18,7 @@ import { benchAudit } from './audit.ts';
 import { benchConsole } from './console.ts';
 import { benchDeployment } from './deployment.ts';
 import { benchEligibility } from './eligibility.ts';
+import { overGoals } from './goals.ts';
 import { benchSignIn } from './sign-in.ts';
 import { benchStorm } from './storm.ts';
 
@@ -35,8 +36,10 @@ const BURST = Number(values.burst);
 const SAMPLES = Number(values.samples);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const print = (figures: Record<string, number>) => {
+  const over = overGoals(figures);
   if (values.json) process.stdout.write(`${JSON.stringify(figures)}\n`);
   else for (const [k, v] of Object.entries(figures)) log(`${k.padEnd(26)} ${v}`);
+  for (const line of over) log(`OVER GOAL: ${line}`);
 };
 
 const storm = () =>

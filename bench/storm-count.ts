@@ -19,8 +19,20 @@ export const cutShort = (r: LeaseRecord, gap: boolean): boolean => {
   return !r.grantedAt || !r.expiresAt || gap || !end || Date.parse(end) < Date.parse(r.expiresAt);
 };
 
-/** The figures, from the lease records at the end and what Identity Center holds then. */
-export function count(world: StormWorld, end: Record<string, Set<string>>) {
+/** One entry of the emulator's log of Identity Center calls (`/_idc/calls`). */
+export interface IdcCall {
+  action: string;
+  principalId?: string;
+  accountId?: string;
+  at: number;
+  error?: string;
+}
+
+/**
+ * The figures, from the lease records at the end, what Identity Center holds then, and its log of
+ * calls (a foreign assignment deleted and made again would not show in the end state alone).
+ */
+export function count(world: StormWorld, end: Record<string, Set<string>>, calls: readonly IdcCall[]) {
   let short = world.refused;
   let unfinished = 0;
   let overrun = 0;
@@ -41,9 +53,17 @@ export function count(world: StormWorld, end: Record<string, Set<string>>) {
   const leftovers = held.filter(
     ({ accountId, p }) => stormUsers.has(p) && !world.foreign.has(`${accountId}#${p}`),
   );
-  const foreignDeleted = [...world.foreign].filter((key) => {
+  const foreignDeleted = [...world.foreign].flatMap(([key, since]) => {
     const [accountId, p] = key.split('#') as [string, string];
-    return !end[accountId]?.has(p);
+    const deleted = calls.some(
+      (c) =>
+        c.action === 'DeleteAccountAssignment' &&
+        !c.error &&
+        c.principalId === p &&
+        c.accountId === accountId &&
+        c.at * 1000 > since,
+    );
+    return deleted || !end[accountId]?.has(p) ? [key] : [];
   });
   return {
     figures: {
@@ -67,17 +87,29 @@ export function diagnose(world: StormWorld, log: (line: string) => void, found: 
     ` expires ${r.expiresAt} timeline ${r.timeline.map((e) => `${e.type}@${e.at.slice(11, 23)}`).join(' ')}`;
   for (const [id, t] of world.tracked) {
     const r = world.records.get(id);
+    if (r && world.reconciled.has(id)) log(`storm: left to the reconciler ${describe(r)}`);
     if (!r) log(`storm: ${id} has no record`);
     else if (!isTerminal(r.status)) log(`storm: unfinished ${describe(r)}`);
     else if (t.revokedAt === undefined && cutShort(r, world.gaps.has(id)))
       log(`storm: cut short ${describe(r)}`);
     else if (r.status === 'FAILED') log(`storm: failed ${describe(r)}`);
+    else if (t.extendAsked && !r.extensions)
+      log(
+        `storm: not extended (answered ${t.extendAnswer}) ${describe(r)} extension ${JSON.stringify(r.extension)} token ${r.tokenFor}/${r.tokenRank}/${r.taskToken ? 'kept' : 'none'}`,
+      );
     else {
       const access = endOfAccess(r);
       if (r.expiresAt && access && Date.parse(access) - Date.parse(r.expiresAt) > 5000)
         log(`storm: overran ${describe(r)}`);
     }
   }
-  for (const key of found.leftovers) log(`storm: leftover assignment ${key}`);
-  for (const key of found.foreignDeleted) log(`storm: foreign assignment deleted ${key}`);
+  const named = (key: string) => {
+    const [accountId, p] = key.split('#') as [string, string];
+    const leases = [...world.records.values()].filter(
+      (r) => r.principalId === p && r.accountId === accountId,
+    );
+    return `${accountId}#${world.userOf(p)}: ${leases.map(describe).join('; ')}`;
+  };
+  for (const key of found.leftovers) log(`storm: leftover assignment ${named(key)}`);
+  for (const key of found.foreignDeleted) log(`storm: foreign assignment deleted ${named(key)}`);
 }

@@ -17,6 +17,9 @@ export interface Tracked {
   user: string;
   /** When the storm asked for its revoke: from then on its access may end. */
   revokedAt?: number;
+  /** An extension was asked for, and the API's last answer to it. */
+  extendAsked?: boolean;
+  extendAnswer?: number;
 }
 
 export type Reply = { status: number; body: LeaseRecord & { error?: { message: string } } };
@@ -33,8 +36,16 @@ export class StormWorld {
   readonly tracked = new Map<string, Tracked>();
   readonly records = new Map<string, LeaseRecord>();
   readonly gaps = new Set<string>();
-  /** Tuples (`account#principal`) the tool did not create: standing, or an administrator's. */
-  readonly foreign = new Set<string>();
+  /** Leases whose assignment the reconciler had to remove (their workflow left it). */
+  readonly reconciled = new Set<string>();
+  /**
+   * Tuples (`account#principal`) the tool did not create, standing or an administrator's, and
+   * since when (ms): no DeleteAccountAssignment of them may follow.
+   */
+  readonly foreign = new Map<string, number>();
+  /** Who each principal id is, for the log. */
+  userOf = (principalId: string) =>
+    Object.entries(this.runtime.info.userIds).find(([, id]) => id === principalId)?.[0] ?? principalId;
   /** Requests that never got a lease, even asked again. */
   refused = 0;
   requested = 0;
@@ -125,7 +136,7 @@ export class StormWorld {
     const principalId = this.userId(user);
     if ((await this.assigned(AUTO)).has(principalId))
       this.log(`storm: ${user}'s assignment is still there before the administrator's`);
-    this.foreign.add(`${AUTO.accountId}#${principalId}`);
+    this.foreign.set(`${AUTO.accountId}#${principalId}`, Date.now());
     for (let attempt = 0; attempt < 20 && !(await this.assigned(AUTO)).has(principalId); attempt++) {
       await this.aws.ssoAdmin
         .send(
@@ -155,9 +166,10 @@ export class StormWorld {
   private async watch(): Promise<void> {
     for (let round = 0; this.watching; round++) {
       const started = Date.now();
+      // Gently: the storm's own reads load the one-process emulator too.
       await this.refresh().catch(() => undefined);
       if (round % 2 === 0) await this.lookForGaps(started).catch(() => undefined);
-      await sleep(Math.max(0, 1000 - (Date.now() - started)));
+      await sleep(Math.max(0, 2000 - (Date.now() - started)));
     }
   }
 

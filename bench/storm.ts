@@ -17,7 +17,7 @@ import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-s
 import type { ReconcileReport } from '../core/reconcile.ts';
 import { NAMES } from '../local/provision.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
-import { count, diagnose } from './storm-count.ts';
+import { count, diagnose, type IdcCall } from './storm-count.ts';
 import {
   AUTO,
   GATED,
@@ -37,6 +37,8 @@ export interface StormOptions {
   seed?: number;
   /** Plays start spread over this long. @default 30 s */
   spreadMs?: number;
+  /** Only these parts (to look at one part's defect alone). @default all */
+  kinds?: readonly PlayKind[];
 }
 
 /** What each part does with its leases (`PlayKind` says what they are for). */
@@ -59,14 +61,18 @@ const PLAYS: Record<
     return w.finished(id);
   },
   extended: async (w, p, _i, log) => {
-    const id = await w.request(p, AUTO, 'PT20S');
+    // Long enough that the ledger, behind the faults' redeliveries, shows it ACTIVE well before its end.
+    const id = await w.request(p, AUTO, 'PT60S');
     await w.until(id, (r) => r.status === 'ACTIVE' && r.expiresAt !== undefined);
     // Asked again while the API says the extension is not applied yet (the retry follows it).
-    for (let attempt = 0; attempt < 20; attempt++) {
+    const t = w.tracked.get(id);
+    if (t) t.extendAsked = true;
+    for (let attempt = 0; attempt < 6; attempt++) {
       const res = await w.api(p.user, 'POST', `/leases/${id}/extend`, { duration: 'PT15S' });
+      if (t) t.extendAnswer = res.status;
       if (res.status === 200) break;
       log(`storm: extend ${id} answered ${res.status} ${res.body.error?.message}`);
-      if (res.status !== 409) break;
+      if (res.status !== 409 || !res.body.error?.message.includes('not applied yet')) break;
       await sleep(1000);
     }
     return w.finished(id);
@@ -104,7 +110,9 @@ export async function benchStorm(
 ): Promise<Record<string, number>> {
   const probability = options.probability ?? 0.1;
   const seed = options.seed ?? 7;
-  const plays = plan(seed, options.spreadMs ?? 30_000);
+  const plays = plan(seed, options.spreadMs ?? 30_000).filter(
+    (p) => !options.kinds || options.kinds.includes(p.kind),
+  );
   const dir = mkdtempSync(join(tmpdir(), 'idc-lease-storm-'));
   writeFileSync(join(dir, 'seed.json'), JSON.stringify(stormSeed(plays)));
   writeFileSync(join(dir, 'policy.json'), JSON.stringify(STORM_POLICY));
@@ -119,7 +127,7 @@ export async function benchStorm(
   const { awsEndpoint } = runtime.info;
   try {
     for (const p of plays)
-      if (p.kind === 'standing') world.foreign.add(`${AUTO.accountId}#${world.userId(p.user)}`);
+      if (p.kind === 'standing') world.foreign.set(`${AUTO.accountId}#${world.userId(p.user)}`, 0);
     await fetch(`${awsEndpoint}/_idc/faults`, {
       method: 'POST',
       body: JSON.stringify({ limits: { tps: 20, outstanding: 10, completionMs: 1000 } }),
@@ -143,15 +151,17 @@ export async function benchStorm(
     for (const r of results)
       if (r.status === 'rejected') log(`storm: a play failed: ${(r.reason as Error).message}`);
     log(`storm: plays done after ${Math.round((Date.now() - start) / 1000)} s; reconciling …`);
-    await settle(world, log);
+    const reconciled = await settle(world, log);
     await world.refresh();
-    const found = count(world, await world.holdings());
+    const calls = (await (await fetch(`${awsEndpoint}/_idc/calls`)).json()) as { calls: IdcCall[] };
+    const found = count(world, await world.holdings(), calls.calls);
     diagnose(world, log, found);
     const rules = ((await (await fetch(`${awsEndpoint}/_faults`)).json()) as { rules: { fired: number }[] })
       .rules;
     return {
       ...found.figures,
       faultStormFaultsFired: rules.reduce((sum, r) => sum + r.fired, 0),
+      faultStormReconcilerRemoved: reconciled,
       faultStormSeconds: Math.round((Date.now() - start) / 100) / 10,
     };
   } finally {
@@ -164,10 +174,13 @@ export async function benchStorm(
  * Reconciles (as an administrator would, asked again while a run reports a tuple it could not
  * settle), then lets the execution-ended triggers drain. The faults stay on throughout.
  */
-async function settle(world: StormWorld, log: (line: string) => void): Promise<void> {
+async function settle(world: StormWorld, log: (line: string) => void): Promise<number> {
+  let removed = 0;
   for (let run = 1; run <= 6; run++) {
     const res = await world.api('admin', 'POST', '/admin/reconcile');
     const report = res.body as unknown as ReconcileReport;
+    removed += report.removed?.length ?? 0;
+    for (const f of report.removed ?? []) for (const id of f.leaseIds ?? []) world.reconciled.add(id);
     log(
       `storm: reconcile ${run}: ${res.status}, removed ${JSON.stringify(report.removed?.map((f) => f.leaseIds))}, failed ${JSON.stringify(report.failed)}`,
     );
@@ -189,10 +202,10 @@ async function settle(world: StormWorld, log: (line: string) => void): Promise<v
       Number(attrs?.ApproximateNumberOfMessages) + Number(attrs?.ApproximateNumberOfMessagesNotVisible) ===
       0
     )
-      return;
+      return removed;
     if (Date.now() > deadline) {
       log('storm: execution-ended triggers still queued after 3 minutes');
-      return;
+      return removed;
     }
     await sleep(1000);
   }
