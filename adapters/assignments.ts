@@ -1,6 +1,7 @@
 import {
   type AccountAssignmentOperationStatus,
   DeleteAccountAssignmentCommand,
+  type DeleteAccountAssignmentCommandOutput,
   DescribeAccountAssignmentCreationStatusCommand,
   DescribeAccountAssignmentDeletionStatusCommand,
   paginateListAccountAssignmentCreationStatus,
@@ -64,18 +65,30 @@ export class IdentityCenterAssignments {
     return ids;
   }
 
-  /** Deletes the assignment and waits until Identity Center reports SUCCEEDED; returns the request id. */
-  async delete(tuple: AssignmentTuple): Promise<string> {
-    const out = await this.client.send(
-      new DeleteAccountAssignmentCommand({
-        InstanceArn: this.instanceArn,
-        TargetId: tuple.accountId,
-        TargetType: 'AWS_ACCOUNT',
-        PermissionSetArn: tuple.permissionSetArn,
-        PrincipalType: tuple.principalType,
-        PrincipalId: tuple.principalId,
-      }),
-    );
+  /**
+   * Deletes the assignment and waits until Identity Center reports SUCCEEDED; returns the request
+   * id, or undefined when the assignment is already gone: the SDK's replay of a delete whose answer
+   * was lost finds nothing to delete (as the workflow's AlreadyDeleted), or somebody removed it.
+   */
+  async delete(tuple: AssignmentTuple): Promise<string | undefined> {
+    let out: DeleteAccountAssignmentCommandOutput;
+    try {
+      out = await this.client.send(
+        new DeleteAccountAssignmentCommand({
+          InstanceArn: this.instanceArn,
+          TargetId: tuple.accountId,
+          TargetType: 'AWS_ACCOUNT',
+          PermissionSetArn: tuple.permissionSetArn,
+          PrincipalType: tuple.principalType,
+          PrincipalId: tuple.principalId,
+        }),
+      );
+    } catch (err) {
+      // Not found may also name the instance or the permission set: gone only if not listed.
+      const listed = isNotFound(err) && (await this.assignedUsers(tuple.accountId, tuple.permissionSetArn));
+      if (listed && !listed.includes(tuple.principalId)) return undefined;
+      throw err;
+    }
     const requestId = out.AccountAssignmentDeletionStatus?.RequestId;
     if (!requestId) throw new Error('DeleteAccountAssignment answered no request id');
     await awaitRequest(

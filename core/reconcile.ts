@@ -91,7 +91,8 @@ export interface Finding {
 /** `POST /admin/reconcile`'s answer (CONTRACT), with the tuples the sweep could not settle. */
 export interface ReconcileReport {
   checkedAssignments: number;
-  removed: (Finding & { leaseIds: string[]; requestId: string })[];
+  /** `requestId` absent: the assignment was already gone when deleted (a delete whose answer was lost). */
+  removed: (Finding & { leaseIds: string[]; requestId?: string })[];
   outOfBand: Finding[];
   /** One tuple's (or one listing's) failure, reported instead of stopping the sweep. */
   failed: (Partial<Finding> & { stage: string; error: string; message: string })[];

@@ -155,13 +155,13 @@ async function settle(sweep: Sweep, pk: string, parsed: AssignmentTuple): Promis
     await deps.ledger.tuples.deleted(pk, me);
     await endLeases(deps, facts, ended, requestId);
     const leaseIds = ended.length > 0 ? ended : tuple.creator ? [tuple.creator] : [];
-    sweep.report.removed.push({ ...finding, leaseIds, requestId });
-    await reportDrift(deps, `ORPHANED#${pk}#${requestId}`, {
+    sweep.report.removed.push({ ...finding, leaseIds, ...(requestId ? { requestId } : {}) });
+    await reportDrift(deps, `ORPHANED#${pk}#${requestId ?? at.toISOString()}`, {
       at: at.toISOString(),
       kind: 'ORPHANED',
       source: 'RECONCILER',
       ...finding,
-      requestId,
+      ...(requestId ? { requestId } : {}),
       ...(leaseIds[0] ? { leaseId: leaseIds[0] } : {}),
     });
     return;
