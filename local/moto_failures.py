@@ -28,6 +28,9 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service impor
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
     state_task_service_events as sts_events,
 )
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_callback import (
+    StateTaskServiceCallback,
+)
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 
 
@@ -96,12 +99,33 @@ def align_failures_with_aws() -> None:
     # already been closed"): what the retry of a SendTaskSuccess whose answer was lost meets.
     callback_lock = threading.Lock()
 
+    # A task that ended without an answer (its TimeoutSeconds passed, or the attempt failed and was
+    # retried with a new token) kept its token open, so a late SendTaskSuccess "succeeded" while
+    # the execution had moved on (the fault storm found it: an extension recorded as applied after
+    # the hold had timed out). AWS closes a task's token when the task ends, whatever the outcome.
+    eval_callback_body = StateTaskServiceCallback._eval_body
+
+    def _eval_and_close(self, env) -> None:  # type: ignore[no-untyped-def]
+        pool = env.callback_pool_manager._pool
+        before = set(pool)
+        try:
+            eval_callback_body(self, env)
+        finally:
+            for token in [t for t in list(pool) if t not in before]:
+                pool[token].closed = True
+
+    StateTaskServiceCallback._eval_body = _eval_and_close
+
     def _closed(backend, token: str) -> bool:  # type: ignore[no-untyped-def]
         for execution in backend._get_executions():
             env = execution.exec_worker.env if execution.exec_worker else None
             endpoint = env.callback_pool_manager.get(token) if env is not None else None
             if endpoint is not None:
-                return execution.exec_status != ExecutionStatus.RUNNING or endpoint.get_outcome() is not None
+                return (
+                    execution.exec_status != ExecutionStatus.RUNNING
+                    or endpoint.get_outcome() is not None
+                    or getattr(endpoint, "closed", False)
+                )
         return False
 
     def _once(original):  # type: ignore[no-untyped-def]

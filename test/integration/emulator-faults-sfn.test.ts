@@ -1,5 +1,6 @@
 import {
   DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
   SFNClient,
@@ -128,5 +129,45 @@ describe.concurrent('Step Functions faults (scoped by execution name and task to
       [2, 1],
       [1, 1],
     ]);
+  });
+
+  it('a token whose wait timed out is closed: SendTaskSuccess answers TaskTimedOut while the execution goes on', async () => {
+    // Prepare: the task waits 1 s, then the execution waits 20 s more (still RUNNING)
+    const sqs = sqsClient();
+    const url = (await sqs.send(new CreateQueueCommand({ QueueName: unique('tokens') }))).QueueUrl as string;
+    const machine = await createStateMachine(unique('timeout'), {
+      StartAt: 'Hand',
+      States: {
+        Hand: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+          Parameters: { QueueUrl: url, MessageBody: { 'token.$': '$$.Task.Token' } },
+          TimeoutSeconds: 1,
+          Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'After' }],
+          End: true,
+        },
+        After: { Type: 'Wait', Seconds: 20, End: true },
+      },
+    });
+    const name = leaseId();
+    const { executionArn } = await sfn().send(new StartExecutionCommand({ stateMachineArn: machine, name }));
+    let token = '';
+    await waitUntil('the task token', async () => {
+      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 1 }));
+      token = (JSON.parse(out.Messages?.[0]?.Body ?? '{}') as { token?: string }).token ?? token;
+      return token !== '';
+    });
+    await waitUntil('the wait to time out', async () => {
+      const history = await sfn().send(new GetExecutionHistoryCommand({ executionArn, maxResults: 100 }));
+      return (history.events ?? []).some((e) => e.type === 'TaskTimedOut');
+    });
+
+    // Act
+    const late = await failure(sfn(1).send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })));
+
+    // Assess
+    expect(late).toMatchObject({ name: 'TaskTimedOut', status: 400 });
+    expect((await sfn().send(new DescribeExecutionCommand({ executionArn }))).status).toBe('RUNNING');
+    await sfn().send(new StopExecutionCommand({ executionArn }));
   });
 });
