@@ -35,7 +35,7 @@ export interface StormOptions {
   /** The share of each call kind's calls whose answer is lost. @default 0.1 */
   probability?: number;
   seed?: number;
-  /** Plays start spread over this long. @default 30 s */
+  /** Plays start spread over this long. @default 90 s: the local ledger writer (one poller) falls minutes behind a tighter start */
   spreadMs?: number;
   /** Only these parts (to look at one part's defect alone). @default all */
   kinds?: readonly PlayKind[];
@@ -110,7 +110,7 @@ export async function benchStorm(
 ): Promise<Record<string, number>> {
   const probability = options.probability ?? 0.1;
   const seed = options.seed ?? 7;
-  const plays = plan(seed, options.spreadMs ?? 30_000).filter(
+  const plays = plan(seed, options.spreadMs ?? 90_000).filter(
     (p) => !options.kinds || options.kinds.includes(p.kind),
   );
   const dir = mkdtempSync(join(tmpdir(), 'idc-lease-storm-'));
