@@ -8,7 +8,9 @@
  * - `faultStormForeignDeleted`: standing or out-of-band assignments that are gone;
  * - `faultStormCutShort`: leases nobody revoked that did not get their whole term;
  * - `faultStormUnfinished`: leases not in a final status at the end;
- * - `faultStormOverrunSecondsMax`: how long after its expiry an expired lease's revocation began.
+ * - `faultStormOverrunSecondsMax`: how long after its expiry an expired lease's revocation began;
+ * - `faultStormReconcilerRemoved`: assignments the reconciler removed (a workflow left them);
+ * - `faultStormFaultsFired`, `faultStormSeconds`: how many answers were lost, and how long it took.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
