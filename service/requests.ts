@@ -195,45 +195,55 @@ const workflowInput = (ctx: ServiceContext, record: LeaseRecord, decision: Decis
   limits: ctx.workflowLimits,
 });
 
+/** A refusal (a client error other than a throttle) means Step Functions started nothing. */
+const startRefused = (err: unknown) => {
+  const e = err as { $fault?: string; name?: string };
+  return e.$fault === 'client' && !/Throttl|TooManyRequests/.test(e.name ?? '');
+};
+
 /**
- * Starts the lease's workflow. A start that answered an error may still have started it (its
- * answer lost, the SDK's replay lost too): the lease fails only when Step Functions has no
- * execution of that name; when that cannot be read either, the error goes back to the client,
- * whose retry (same clientToken) finishes the start.
+ * Starts the lease's workflow. A start that answered a server error or a throttle may have
+ * started it (its answer lost, the SDK's replay lost too), so it is replayed once more (starts
+ * are idempotent by name); the lease fails only when Step Functions refused the start. When the
+ * outcome stays unknown the error goes back to the client, whose retry (same clientToken)
+ * finishes the start. The API does not describe executions (only the reconciler may).
  */
 async function startWorkflow(ctx: ServiceContext, record: LeaseRecord, decision: Decision): Promise<void> {
-  try {
-    await ctx.engine.start(workflowInput(ctx, record, decision));
-  } catch (err) {
-    const status = await ctx.engine.status(record.executionArn).catch(() => undefined);
-    if (status !== undefined && status !== 'GONE') return;
-    ctx.logger.error('could not start the lease workflow', { leaseId: record.id, error: err as Error });
-    if (status === 'GONE') {
-      await ctx.ledger.updateLease(record.id, {
-        status: 'FAILED',
-        set: {
-          failure: { stage: 'REQUEST', error: 'WorkflowNotStarted', cause: (err as Error).name },
-          endedAt: record.requestedAt,
-        },
-        timeline: [{ at: record.requestedAt, type: 'FAILED' }],
+  const input = workflowInput(ctx, record, decision);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ctx.engine.start(input);
+      return;
+    } catch (err) {
+      const refused = startRefused(err);
+      if (!refused && attempt < 2) continue;
+      ctx.logger.error('could not start the lease workflow', {
+        leaseId: record.id,
+        refused,
+        error: err as Error,
       });
+      if (refused) {
+        await ctx.ledger.updateLease(record.id, {
+          status: 'FAILED',
+          set: {
+            failure: { stage: 'REQUEST', error: 'WorkflowNotStarted', cause: (err as Error).name },
+            endedAt: record.requestedAt,
+          },
+          timeline: [{ at: record.requestedAt, type: 'FAILED' }],
+        });
+      }
+      throw err;
     }
-    throw err;
   }
 }
 
-/** A retried request finds its lease: started, unless the first request failed before it was. */
+/**
+ * A retried request finds its lease: started unless the first request failed before it was. The
+ * start is idempotent, so it is simply asked again while the lease has not gone past waiting.
+ */
 async function finishStart(ctx: ServiceContext, record: LeaseRecord, decision: Decision) {
-  const beforeExecution = ['PENDING_APPROVAL', 'SCHEDULED', 'GRANTING'].includes(record.status);
-  if (!beforeExecution || (await ctx.engine.status(record.executionArn)) !== 'GONE') return record;
-  await startWorkflow(ctx, record, decision);
-  await ctx.events.publish(
-    DetailType.Requested,
-    eventDetail(record, record.requestedAt, {
-      ruleId: record.ruleId,
-      approvalRequired: record.approvalRequired,
-    }),
-  );
+  if (['PENDING_APPROVAL', 'SCHEDULED', 'GRANTING'].includes(record.status))
+    await startWorkflow(ctx, record, decision);
   return record;
 }
 
