@@ -8,7 +8,7 @@ describe('an extension that reaches the hold after it timed out', () => {
   it('is not applied: the late SendTaskSuccess meets a closed task, the lease ends at its expiry', async () => {
     // Prepare: the deletion stays IN_PROGRESS a while, so the ledger still shows the lease ACTIVE
     // after its hold timed out (the fault storm, bench/storm.ts, found the extension recorded then)
-    const user = 'own11';
+    const user = 'own13';
     const lease = await requestLease(user, { ...AUTO, duration: 'PT6S' });
     const active = await waitForStatus(user, lease.id, 'ACTIVE');
     await injectFaults({
