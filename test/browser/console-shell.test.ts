@@ -94,6 +94,33 @@ describe('the built console', () => {
     expect(scripts.some((s) => s.includes('jsxDEV'))).toBe(false);
   });
 
+  it('asks for the body and heading faces with the scripts, before any page lays out its text', async () => {
+    // Prepare
+    const { page } = await open(light, '');
+    await page.waitForLoadState('networkidle');
+
+    // Act
+    const fonts = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map((r) => r as PerformanceResourceTiming)
+        .filter((r) => r.name.includes('.woff2'))
+        .map((r) => ({ file: r.name.split('/').pop(), by: r.initiatorType })),
+    );
+    const css = readdirSync(join(CONSOLE_DIST, 'assets'))
+      .filter((f) => f.endsWith('.css'))
+      .map((f) => readFileSync(join(CONSOLE_DIST, 'assets', f), 'utf8'))
+      .join('');
+    const face = (weight: string) =>
+      new RegExp(`font-weight:${weight};font-style:normal;src:url\\(\\./(font-[0-9a-f]+\\.woff2)\\)`).exec(
+        css,
+      )?.[1];
+
+    // Assess: the 400 and 700 faces come from index.html's preloads, not from the laid-out text.
+    for (const weight of ['400', '700']) expect(fonts).toContainEqual({ file: face(weight), by: 'link' });
+    await page.close();
+  });
+
   it('shows the navigation names the CONTRACT fixes, Audit and Admin to auditors and admins only', async () => {
     // Act
     const overseer = await open(light, '');
