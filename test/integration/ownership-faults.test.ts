@@ -1,15 +1,11 @@
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { CreateAccountAssignmentCommand, DeleteAccountAssignmentCommand } from '@aws-sdk/client-sso-admin';
 import { describe, expect, it } from 'vitest';
-import type { ReconcileReport } from '../../core/reconcile.ts';
 import {
-  awsFaults,
-  call,
   callsFor,
   clearAwsFaults,
   executionArn,
   getLease,
-  info,
   injectAwsFaults,
   injectFaults,
   isAssigned,
@@ -22,37 +18,7 @@ import {
   waitUntil,
   withReconcilerLock,
 } from './harness.ts';
-import { ledger } from './lease-ops-kit.ts';
-
-const AUTO = { accountId: '111111111111', permissionSet: 'ReadOnly' } as const;
-const tupleOf = (user: string) =>
-  `TUPLE#USER#${userId(user)}#${AUTO.accountId}#${info().permissionSets[AUTO.permissionSet]}`;
-const target = (user: string) => ({
-  InstanceArn: info().instanceArn,
-  TargetId: AUTO.accountId,
-  TargetType: 'AWS_ACCOUNT' as const,
-  PermissionSetArn: info().permissionSets[AUTO.permissionSet],
-  PrincipalType: 'USER' as const,
-  PrincipalId: userId(user),
-});
-const reconcile = async () => {
-  const res = await call<ReconcileReport>('admin1', 'POST', '/admin/reconcile');
-  expect(res.status).toBe(200);
-  return res.body;
-};
-const mentions = (findings: { principal?: { id?: string } }[], user: string) =>
-  findings.some((f) => f.principal?.id === userId(user));
-/** ORPHANED findings about the user's tuple since `since`, whichever reconciler run recorded them. */
-const orphanedFindings = async (user: string, since: string) =>
-  (
-    await call<{ kind: string; principal: { id: string } }[]>(
-      'auditor1',
-      'GET',
-      `/audit/drift?limit=1000&from=${encodeURIComponent(since)}`,
-    )
-  ).body.filter((f) => f.kind === 'ORPHANED' && f.principal.id === userId(user));
-const fired = async (ids: string[]) =>
-  (await awsFaults()).filter((r) => ids.includes(r.id)).reduce((n, r) => n + r.fired, 0);
+import { AUTO, fired, mentions, orphanedFindings, reconcile, target, tupleOf } from './ownership-kit.ts';
 
 describe.concurrent('ownership when AWS calls fail halfway', () => {
   it('never deletes an administrator’s direct assignment made after a lease whose create FAILED', async () => {
@@ -76,8 +42,8 @@ describe.concurrent('ownership when AWS calls fail halfway', () => {
       await waitUntil('the direct assignment', () => isAssigned(user, AUTO.accountId, AUTO.permissionSet));
 
       // Act
-      const first = await reconcile();
-      const second = await reconcile();
+      // Under the reconciler lock, as every test that sweeps (another test's orphan is its own).
+      const [first, second] = await withReconcilerLock(async () => [await reconcile(), await reconcile()]);
 
       // Assess: reported as the tool's to leave alone, and still there.
       expect(mentions(first.removed, user) || mentions(second.removed, user)).toBe(false);
@@ -151,83 +117,6 @@ describe.concurrent('ownership when AWS calls fail halfway', () => {
     expect(await statesEntered(lease.id)).not.toContain('ReleaseShared');
   });
 
-  it('removes an assignment whose create answer was lost, found through Identity Center’s creation requests', async () => {
-    // Prepare: the create is applied but its answer lost; the retry is refused, so the lease fails
-    // without ever learning its create's request id.
-    const user = 'own11';
-    const ids = await injectAwsFaults([
-      {
-        service: 'sso-admin',
-        action: 'CreateAccountAssignment',
-        mode: 'lost',
-        error: 'InternalServerException',
-        principalId: userId(user),
-        times: 1,
-      },
-      {
-        service: 'sso-admin',
-        action: 'CreateAccountAssignment',
-        mode: 'refuse',
-        error: 'AccessDeniedException',
-        principalId: userId(user),
-      },
-    ]);
-    const lease = await requestLease(user, { ...AUTO, duration: 'PT30M' });
-    const failed = await waitForStatus(user, lease.id, 'FAILED', 60_000);
-    await clearAwsFaults(ids);
-
-    // Act: whichever run settles it (this one, or the one the failed execution started).
-    await waitUntil(
-      'the lost create found and its assignment removed',
-      async () => {
-        await reconcile();
-        return (await orphanedFindings(user, lease.requestedAt)).length > 0;
-      },
-      60_000,
-    );
-
-    // Assess
-    expect(failed.failure).toEqual(expect.objectContaining({ stage: 'GRANT' }));
-    expect(failed.assignment?.createRequestId).toBeUndefined();
-    expect((await callsFor(user, 'CreateAccountAssignment')).filter((c) => c.requestId)).toHaveLength(1);
-    expect(await isAssigned(user, AUTO.accountId, AUTO.permissionSet)).toBe(false);
-  }, 120_000);
-
-  it('claims no assignment for deletion on a stale reading once the lease has deleted its own', async () => {
-    // Prepare: what a sweep read while the lease held the tuple; then the lease ends (its delete
-    // clears the evidence) and an administrator assigns the same tuple directly.
-    const user = 'own12';
-    const lease = await requestLease(user, { ...AUTO, duration: 'PT3S' });
-    await waitForStatus(user, lease.id, 'ACTIVE');
-    const read = await ledger().tuples.get(tupleOf(user));
-    await waitForStatus(user, lease.id, 'ENDED', 45_000);
-    await waitUntil('the evidence cleared', async () => {
-      const now = await ledger().tuples.get(tupleOf(user));
-      return !now?.createdBy && !now?.creator && !now?.deleting;
-    });
-    await ssoAdminClient().send(new CreateAccountAssignmentCommand(target(user)));
-    await waitUntil('the direct assignment', () => isAssigned(user, AUTO.accountId, AUTO.permissionSet));
-
-    // Act
-    const claimed = await ledger().tuples.claimForDeletion(
-      tupleOf(user),
-      'reconciler-it',
-      new Date().toISOString(),
-      {
-        deleting: read?.deleting,
-        creator: read?.creator,
-        createdBy: read?.createdBy,
-      },
-    );
-
-    // Assess
-    expect(read?.createdBy ?? read?.creator).toBe(lease.id);
-    expect(claimed).toBe(false);
-    expect((await ledger().tuples.get(tupleOf(user)))?.deleting).toBeUndefined();
-    expect(await isAssigned(user, AUTO.accountId, AUTO.permissionSet)).toBe(true);
-    await ssoAdminClient().send(new DeleteAccountAssignmentCommand(target(user)));
-  });
-
   it('records the revocation when the answer to DeleteAccountAssignment was lost', async () => {
     // Prepare
     const user = 'own10';
@@ -288,13 +177,15 @@ describe.concurrent('ownership when AWS calls fail halfway', () => {
     const lease = await requestLease(user, { ...AUTO, duration: 'PT30M' });
     const failed = await waitForStatus(user, lease.id, 'FAILED', 90_000);
     // Whichever run finds the late assignment (this one, or one a lease's end started) records it.
-    await waitUntil(
-      'the late assignment found and removed',
-      async () => {
-        await reconcile();
-        return (await orphanedFindings(user, lease.requestedAt)).length > 0;
-      },
-      60_000,
+    await withReconcilerLock(() =>
+      waitUntil(
+        'the late assignment found and removed',
+        async () => {
+          await reconcile();
+          return (await orphanedFindings(user, lease.requestedAt)).length > 0;
+        },
+        60_000,
+      ),
     );
 
     // Assess
@@ -318,7 +209,7 @@ describe.concurrent('ownership when AWS calls fail halfway', () => {
       const failed = await waitForStatus(user, first.id, 'FAILED', 90_000);
 
       // Act
-      await reconcile();
+      await withReconcilerLock(reconcile);
       const next = await requestLease(user, { ...AUTO, duration: 'PT3S' });
       const active = await waitForStatus(user, next.id, 'ACTIVE', 30_000);
       await waitForStatus(user, next.id, 'ENDED', 45_000);
