@@ -72,7 +72,7 @@ export class TaskTokenKey extends Construct {
     });
   }
 
-  /** Lets the role seal (`seal`) or open (`open`) task tokens of leases, and tells it the key. */
+  /** Lets the role seal (`seal`) or open (`open`) task tokens of leases (`LeaseFunction.bindTaskTokens` also tells it the key). */
   grantTokens(role: IRole, use: 'seal' | 'open'): void {
     this.allow(role, use === 'seal' ? ['kms:Encrypt'] : ['kms:Decrypt'], TOKEN_CONTEXT);
   }
