@@ -79,7 +79,8 @@ export class TaskTokenKey extends Construct {
 
   /**
    * Use of the key for the workflow's execution data (Step Functions' customer-managed key):
-   * only with the encryption context Step Functions gives this state machine's data.
+   * only with the encryption context Step Functions gives this state machine's data. The key
+   * policy's half: CDK's `encryptionConfiguration` grants the role's own.
    */
   grantWorkflowData(role: IRole, stateMachineName: string, actions: string[]): void {
     const stateMachineArn = Stack.of(this).formatArn({
@@ -88,7 +89,7 @@ export class TaskTokenKey extends Construct {
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       resourceName: stateMachineName,
     });
-    this.allow(role, actions, {
+    this.allowInKeyPolicy(role, actions, {
       StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': stateMachineArn },
     });
   }
@@ -98,30 +99,24 @@ export class TaskTokenKey extends Construct {
    * key (CDK grants the role; the key policy must name it too, as it does not delegate to IAM).
    */
   grantLogDelivery(role: IRole): void {
-    this.key.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [role],
-        actions: ['kms:GenerateDataKey'],
-        resources: ['*'],
-        conditions: {
-          StringEquals: {
-            'kms:EncryptionContext:SourceArn': Stack.of(this).formatArn({
-              service: 'logs',
-              resource: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
-      }),
-    );
+    this.allowInKeyPolicy(role, ['kms:GenerateDataKey'], {
+      StringEquals: {
+        'kms:EncryptionContext:SourceArn': Stack.of(this).formatArn({
+          service: 'logs',
+          resource: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    });
   }
 
   /**
    * A dead-letter queue under this key: the role (a function parking a failed invocation there)
-   * may use the key through SQS only. (Naming the queue's ARN would be a cycle: the queue names the key.)
+   * may use the key through SQS only. (Naming the queue's ARN would be a cycle: the queue names the
+   * key.) The key policy's half: CDK's grant for the on-failure destination gives the role its own.
    */
   grantQueue(role: IRole): void {
-    this.allow(role, ['kms:GenerateDataKey', 'kms:Decrypt'], {
+    this.allowInKeyPolicy(role, ['kms:GenerateDataKey', 'kms:Decrypt'], {
       StringEquals: { 'kms:ViaService': `sqs.${Stack.of(this).region}.amazonaws.com` },
     });
   }
@@ -151,11 +146,16 @@ export class TaskTokenKey extends Construct {
     );
   }
 
-  /** Both halves: the key policy names the role, and the role's policy names the key. */
-  private allow(role: IRole, actions: string[], conditions: Record<string, unknown>): void {
+  /** The key policy names the role: the one way use of this key is granted. */
+  private allowInKeyPolicy(role: IRole, actions: string[], conditions: Record<string, unknown>): void {
     this.key.addToResourcePolicy(
       new PolicyStatement({ principals: [role], actions, resources: ['*'], conditions }),
     );
+  }
+
+  /** Both halves, where nothing else grants the role's: the key policy's, and the role's own. */
+  private allow(role: IRole, actions: string[], conditions: Record<string, unknown>): void {
+    this.allowInKeyPolicy(role, actions, conditions);
     role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [this.key.keyArn], conditions }));
   }
 }

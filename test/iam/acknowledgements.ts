@@ -144,7 +144,7 @@ export const ACKNOWLEDGED_GRANTS: readonly AcknowledgedGrant[] = [
     reason:
       'Asked only when a group holds an assignment of the permission set on the account; no test assigns one to a group.',
   },
-  ...['kms:GenerateDataKey', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'].map((action) => ({
+  ...['kms:GenerateDataKey*', 'kms:ReEncrypt*'].map((action) => ({
     principal: 'ledgerWriter' as const,
     action,
     reason:

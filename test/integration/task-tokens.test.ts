@@ -2,15 +2,26 @@ import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/clie
 import {
   CreateArchiveCommand,
   DeleteArchiveCommand,
+  DeleteRuleCommand,
   DescribeArchiveCommand,
   DescribeEventBusCommand,
   DescribeReplayCommand,
   EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
+  RemoveTargetsCommand,
   StartReplayCommand,
 } from '@aws-sdk/client-eventbridge';
 import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
-import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { TOKEN_ATTRIBUTES, type TokenFor, tokenContext, tokenDigest } from '../../core/lease-token.ts';
 import { archivePattern } from '../../lib/rules.ts';
@@ -206,6 +217,25 @@ describe.concurrent('task tokens at rest', () => {
     const sqs = new SQSClient(aws());
     const queueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: NAMES.ledgerQueue })))
       .QueueUrl as string;
+    // An observer beside the ledger writer's rule: what the replay delivered to the bus's rules.
+    const observer = (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl as string;
+    const observerArn = (
+      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: observer, AttributeNames: ['QueueArn'] }))
+    ).Attributes?.QueueArn as string;
+    await events.send(
+      new PutRuleCommand({
+        Name: name,
+        EventBusName: info().eventBusName,
+        EventPattern: JSON.stringify({ 'replay-name': [name], detail: { requester: { userName: [user] } } }),
+      }),
+    );
+    await events.send(
+      new PutTargetsCommand({
+        Rule: name,
+        EventBusName: info().eventBusName,
+        Targets: [{ Id: 'observer', Arn: observerArn }],
+      }),
+    );
 
     const archived = await events.send(new DescribeArchiveCommand({ ArchiveName: name }));
 
@@ -237,11 +267,21 @@ describe.concurrent('task tokens at rest', () => {
         Attributes.ApproximateNumberOfMessagesNotVisible === '0'
       );
     });
+    const replayed =
+      (
+        await sqs.send(new ReceiveMessageCommand({ QueueUrl: observer, MaxNumberOfMessages: 10 }))
+      ).Messages?.map((m) => m.Body ?? '') ?? [];
+    await events.send(
+      new RemoveTargetsCommand({ Rule: name, EventBusName: info().eventBusName, Ids: ['observer'] }),
+    );
+    await events.send(new DeleteRuleCommand({ Name: name, EventBusName: info().eventBusName }));
+    await sqs.send(new DeleteQueueCommand({ QueueUrl: observer }));
     await events.send(new DeleteArchiveCommand({ ArchiveName: name }));
 
-    // Assess
+    // Assess: the replay reached the bus's rules, carried no token, and changed nothing.
     expect(archived.EventCount).toBeGreaterThan(0);
+    expect(replayed.length).toBeGreaterThan(0);
+    for (const body of replayed) expect(body).not.toContain('taskToken');
     expect(await rawItem(lease.id)).toBe(before);
-    expect(before).not.toContain('"taskToken"');
   });
 });
