@@ -1,37 +1,32 @@
 import AppLayout from '@cloudscape-design/components/app-layout';
-import Spinner from '@cloudscape-design/components/spinner';
-import { lazy, Suspense } from 'react';
+import StatusIndicator from '@cloudscape-design/components/status-indicator';
+import { type ReactNode, Suspense } from 'react';
 import { Route, Switch } from 'wouter';
+import { type AppContext, AppProvider } from './commons/app-context.tsx';
 import { Navigation } from './commons/navigation.tsx';
 import { NotificationsProvider } from './commons/notifications.tsx';
+import { preloadable } from './commons/preloadable.tsx';
 import { ConsoleTopNavigation } from './commons/top-navigation.tsx';
 
 // One chunk per page: the first load fetches the shell and the page it lands on only.
 const pages = {
-  home: () => import('./pages/home/index.tsx'),
-  request: () => import('./pages/request/index.tsx'),
-  leases: () => import('./pages/leases/index.tsx'),
-  lease: () => import('./pages/lease/index.tsx'),
-  approvals: () => import('./pages/approvals/index.tsx'),
-  audit: () => import('./pages/audit/index.tsx'),
-  admin: () => import('./pages/admin/index.tsx'),
-  notFound: () => import('./pages/home/not-found.tsx'),
+  home: preloadable(() => import('./pages/home/index.tsx')),
+  request: preloadable(() => import('./pages/request/index.tsx')),
+  leases: preloadable(() => import('./pages/leases/index.tsx')),
+  lease: preloadable(() => import('./pages/lease/index.tsx')),
+  approvals: preloadable(() => import('./pages/approvals/index.tsx')),
+  audit: preloadable(() => import('./pages/audit/index.tsx')),
+  admin: preloadable(() => import('./pages/admin/index.tsx')),
+  notFound: preloadable(() => import('./pages/home/not-found.tsx')),
 };
-const Home = lazy(pages.home);
-const RequestAccess = lazy(pages.request);
-const MyLeases = lazy(pages.leases);
-const LeaseDetail = lazy(pages.lease);
-const Approvals = lazy(pages.approvals);
-const Audit = lazy(pages.audit);
-const Admin = lazy(pages.admin);
-const NotFound = lazy(pages.notFound);
+const LeaseDetail = pages.lease.Page;
 
 /**
- * Starts fetching the chunk of the page at `path` (inside the router's base) while the shell
- * waits for `/api/me`, instead of after it: one round of chunk requests less on the first page.
- * `lazy` later gets the same module, as `import()` loads a module once.
+ * Fetches the chunk of the page at `path` (inside the router's base) while the shell waits for
+ * `/api/me`, instead of after it. Settles when it has arrived or failed (a failure is shown by
+ * the page's Suspense boundary when it renders, not here).
  */
-export function preloadPage(path: string): void {
+export function preloadPage(path: string): Promise<void> {
   const [, first, second] = path.split('/');
   const page =
     first === '' || first === undefined
@@ -39,39 +34,58 @@ export function preloadPage(path: string): void {
       : first === 'leases' && second
         ? pages.lease
         : (pages[first as keyof typeof pages] ?? pages.notFound);
-  page().catch(() => undefined);
+  return page.load().then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
-/** The app shell (top and side navigation, notifications) around the routed page. */
-export function App() {
+function Routes() {
+  return (
+    <Suspense fallback={<StatusIndicator type="loading">Loading the page</StatusIndicator>}>
+      <Switch>
+        <Route path="/" component={pages.home.Page} />
+        <Route path="/request" component={pages.request.Page} />
+        <Route path="/leases" component={pages.leases.Page} />
+        <Route path="/leases/:id">{(params) => <LeaseDetail key={params.id} id={params.id} />}</Route>
+        <Route path="/approvals" component={pages.approvals.Page} />
+        <Route path="/audit" component={pages.audit.Page} />
+        <Route path="/admin" component={pages.admin.Page} />
+        <Route component={pages.notFound.Page} />
+      </Switch>
+    </Suspense>
+  );
+}
+
+export interface AppProps {
+  basePath: string;
+  /** The signed-in caller and the console's config; absent while `/api/me` has not answered. */
+  session?: AppContext;
+  /** Shown instead of the pages (the console could not start). */
+  failure?: ReactNode;
+}
+
+/**
+ * The app shell (top and side navigation, notifications) around the routed page. It is drawn
+ * before `/api/me` answers, so that its first (and largest) render overlaps that request; the
+ * pages, which all need the caller, follow once it has.
+ */
+export function App({ basePath, session, failure }: AppProps) {
+  const content =
+    failure ?? (session ? <Routes /> : <StatusIndicator type="loading">Signing in</StatusIndicator>);
   return (
     <NotificationsProvider>
       {(flashbar) => (
         <>
           <div id="top-nav" style={{ position: 'sticky', top: 0, zIndex: 1002 }}>
-            <ConsoleTopNavigation />
+            <ConsoleTopNavigation basePath={basePath} me={session?.me} />
           </div>
           <AppLayout
             headerSelector="#top-nav"
-            navigation={<Navigation />}
+            navigation={<Navigation me={session?.me} />}
             notifications={flashbar}
             toolsHide
-            content={
-              <Suspense fallback={<Spinner size="large" />}>
-                <Switch>
-                  <Route path="/" component={Home} />
-                  <Route path="/request" component={RequestAccess} />
-                  <Route path="/leases" component={MyLeases} />
-                  <Route path="/leases/:id">
-                    {(params) => <LeaseDetail key={params.id} id={params.id} />}
-                  </Route>
-                  <Route path="/approvals" component={Approvals} />
-                  <Route path="/audit" component={Audit} />
-                  <Route path="/admin" component={Admin} />
-                  <Route component={NotFound} />
-                </Switch>
-              </Suspense>
-            }
+            content={session ? <AppProvider value={session}>{content}</AppProvider> : content}
           />
         </>
       )}

@@ -1,15 +1,14 @@
 import '@cloudscape-design/global-styles/index.css';
 import Alert from '@cloudscape-design/components/alert';
 import { I18nProvider } from '@cloudscape-design/components/i18n';
-import messages from '@cloudscape-design/components/i18n/messages/all.en';
-import { type ReactNode, StrictMode } from 'react';
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Router } from 'wouter';
 import { createApi } from './api/client.ts';
 import { ApiError } from './api/errors.ts';
 import type { ConsoleConfig } from './api/types.ts';
-import { App, preloadPage } from './app.tsx';
-import { AppProvider } from './commons/app-context.tsx';
+import { App, type AppProps, preloadPage } from './app.tsx';
+import { consoleMessages } from './commons/i18n.ts';
 import { followSystemMode } from './commons/mode.ts';
 import { basePathOf, routerBase, signInUrl } from './logic/base-path.ts';
 import { explain } from './logic/failures.ts';
@@ -36,35 +35,35 @@ async function loadConfig(): Promise<ConsoleConfig> {
 }
 
 const root = createRoot(document.getElementById('root') as HTMLElement);
-const render = (node: ReactNode) =>
+const render = (props: AppProps) =>
   root.render(
     <StrictMode>
-      <I18nProvider locale="en" messages={[messages]}>
-        {node}
+      <I18nProvider locale="en" messages={consoleMessages}>
+        <Router base={routerBase(basePath)}>
+          <App {...props} />
+        </Router>
       </I18nProvider>
     </StrictMode>,
   );
 
 const routed = window.location.pathname.slice(routerBase(basePath).length) || '/';
-preloadPage(routed);
-Promise.all([api.me(), loadConfig()]).then(
-  ([me, config]) =>
-    render(
-      <AppProvider value={{ api, me, config }}>
-        <Router base={routerBase(basePath)}>
-          <App />
-        </Router>
-      </AppProvider>,
-    ),
+const starting = Promise.all([api.me(), loadConfig(), preloadPage(routed)]);
+// The shell first: its render overlaps /api/me and the page's chunk instead of following them.
+render({ basePath });
+starting.then(
+  ([me, config]) => render({ basePath, session: { api, me, config } }),
   (error: unknown) => {
     // 401 is already on its way to sign-in.
     if (error instanceof ApiError && error.status === 401) return;
     const { what, todo } =
       error instanceof ApiError ? explain(error) : { what: String(error), todo: 'Reload the page.' };
-    render(
-      <Alert type="error" header={`The console could not start: ${what}`}>
-        {todo}
-      </Alert>,
-    );
+    render({
+      basePath,
+      failure: (
+        <Alert type="error" header={`The console could not start: ${what}`}>
+          {todo}
+        </Alert>
+      ),
+    });
   },
 );

@@ -1,15 +1,17 @@
 import SideNavigation, { type SideNavigationProps } from '@cloudscape-design/components/side-navigation';
 import { useLocation } from 'wouter';
+import type { Me } from '../api/types.ts';
 import { visiblePages } from '../logic/actions.ts';
-import { useApp } from './app-context.tsx';
 import { useFollow } from './use-follow.ts';
 
-/** The side navigation; link names are those the CONTRACT fixes for tests. */
-export function Navigation() {
-  const { me } = useApp();
+/**
+ * The side navigation; link names are those the CONTRACT fixes for tests. Audit and Admin join
+ * once `/api/me` has said the caller may see them.
+ */
+export function Navigation({ me }: { me: Me | undefined }) {
   const [location] = useLocation();
   const { href, follow } = useFollow();
-  const pages = visiblePages(me);
+  const pages = me ? visiblePages(me) : { audit: false, admin: false };
   const items: SideNavigationProps.Item[] = [
     { type: 'link', text: 'Request access', href: href('/request') },
     { type: 'link', text: 'My leases', href: href('/leases') },

@@ -1,7 +1,7 @@
 import TopNavigation from '@cloudscape-design/components/top-navigation';
 import { Mode } from '@cloudscape-design/global-styles';
 import { useState } from 'react';
-import { useApp } from './app-context.tsx';
+import type { Me } from '../api/types.ts';
 import { chosenMode, setMode } from './mode.ts';
 import { useFollow } from './use-follow.ts';
 
@@ -15,8 +15,8 @@ async function signOut(basePath: string): Promise<void> {
   window.location.assign(basePath);
 }
 
-export function ConsoleTopNavigation() {
-  const { me, config } = useApp();
+/** The top bar; the user menu appears once `/api/me` has said who is signed in. */
+export function ConsoleTopNavigation({ basePath, me }: { basePath: string; me: Me | undefined }) {
   const { href } = useFollow();
   const [mode, setLocalMode] = useState(chosenMode);
   const other = mode === Mode.Dark ? Mode.Light : Mode.Dark;
@@ -32,13 +32,17 @@ export function ConsoleTopNavigation() {
             setLocalMode(other);
           },
         },
-        {
-          type: 'menu-dropdown',
-          text: me.userName,
-          iconName: 'user-profile',
-          items: [{ id: 'groups', text: `Groups: ${me.groups.join(', ') || 'none'}`, disabled: true }],
-        },
-        { type: 'button', text: 'Sign out', onClick: () => void signOut(config.basePath) },
+        ...(me
+          ? [
+              {
+                type: 'menu-dropdown' as const,
+                text: me.userName,
+                iconName: 'user-profile' as const,
+                items: [{ id: 'groups', text: `Groups: ${me.groups.join(', ') || 'none'}`, disabled: true }],
+              },
+            ]
+          : []),
+        { type: 'button', text: 'Sign out', onClick: () => void signOut(basePath) },
       ]}
     />
   );

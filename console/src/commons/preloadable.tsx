@@ -1,0 +1,40 @@
+import { type ComponentType, lazy } from 'react';
+
+/**
+ * A page chunk that can be fetched before it is rendered. `React.lazy` suspends on its first
+ * render even when the module has long arrived (it learns so only a microtask later), which
+ * commits the fallback first and the page a frame after it; once `load()` has resolved, `Page`
+ * renders the module's component directly, in the same commit as the shell around it.
+ */
+export interface Preloadable<P extends object> {
+  load(): Promise<unknown>;
+  Page: ComponentType<P>;
+}
+
+export function preloadable<P extends object>(
+  importer: () => Promise<{ default: ComponentType<P> }>,
+): Preloadable<P> {
+  let loaded: ComponentType<P> | undefined;
+  let pending: Promise<{ default: ComponentType<P> }> | undefined;
+  const load = () => {
+    pending ??= importer().then(
+      (module) => {
+        loaded = module.default;
+        return module;
+      },
+      (error: unknown) => {
+        // A chunk that failed to arrive (a deploy replaced it, the network dropped) is asked for
+        // again next time, and the error reaches the Suspense boundary's page meanwhile.
+        pending = undefined;
+        throw error;
+      },
+    );
+    return pending;
+  };
+  const Lazy = lazy(load);
+  const Page = (props: P) => {
+    const Loaded = loaded;
+    return Loaded ? <Loaded {...props} /> : <Lazy {...props} />;
+  };
+  return { load, Page };
+}
