@@ -39,8 +39,11 @@ export function staleBecause(dist = CONSOLE_DIST): string | undefined {
     if (!existsSync(path)) return `${input} is gone`;
     if (statSync(path).mtimeMs > builtAt) return `${input} changed`;
   }
-  // A file added under console/src is in no earlier build's inputs.
-  if (newestUnder(join(CONSOLE_DIR, 'src')) > builtAt) return 'console/src changed';
+  // A file added under console/src is in no earlier build's inputs; console/public (copied as it
+  // is, the favicon) never is.
+  for (const dir of ['src', 'public']) {
+    if (newestUnder(join(CONSOLE_DIR, dir)) > builtAt) return `console/${dir} changed`;
+  }
   return undefined;
 }
 

@@ -57,10 +57,10 @@ const html = (status: number, body: string): HttpAnswer => ({
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
     'content-security-policy':
-      "default-src 'none'; style-src 'unsafe-inline'; form-action *; frame-ancestors 'none'",
+      "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action *; frame-ancestors 'none'",
   },
   body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Local identity provider · idc-lease</title>
-<style>body{font:16px system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}li{margin:.5rem 0;list-style:none}
+<link rel="icon" href="/console/favicon.svg" type="image/svg+xml"><style>body{font:16px system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}li{margin:.5rem 0;list-style:none}
 button{font:inherit;padding:.3rem .8rem}span{color:#555;margin-left:.5rem}</style></head><body><main>${body}</main></body></html>`,
   cookies: [],
 });

@@ -83,4 +83,22 @@ describe('the console starting', () => {
       await page.close();
     });
   }
+
+  it('names an icon of its own, so the browser does not ask the origin for /favicon.ico', async () => {
+    // Prepare
+    const page = await browser.context.newPage();
+    await stubApi(page, { me: sampleMe() });
+
+    // Act
+    await page.goto(server.url);
+    const href = await page.evaluate(() => document.querySelector<HTMLLinkElement>('link[rel="icon"]')?.href);
+    const icon = await fetch(href ?? 'about:blank');
+
+    // Assess: under the console's base, wherever that is.
+    expect(href).toBe(`${server.url}favicon.svg`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await icon.text()).toContain('<title>idc-lease</title>');
+    await page.close();
+  });
 });
