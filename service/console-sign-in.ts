@@ -67,8 +67,9 @@ export async function completeSignIn(
   form: { SAMLResponse?: string; RelayState?: string },
   previousToken?: string,
 ): Promise<SignedIn> {
-  const verified = await configured(deps).verify(form.SAMLResponse);
-  const user = await deps.users.find(verified.subject, deps.subjectMapping);
+  const { verified, found: user } = await configured(deps).verifyAlongside(form.SAMLResponse, (subject) =>
+    deps.users.find(subject, deps.subjectMapping),
+  );
   if (!user) throw new UnknownSubjectError(verified.subject, deps.subjectMapping);
   if (previousToken) await deps.sessions.end(previousToken);
   const { token, session } = await deps.sessions.start(user, deps.limits);
