@@ -1,11 +1,12 @@
 import AppLayout from '@cloudscape-design/components/app-layout';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
-import { type ReactNode, Suspense } from 'react';
+import { memo, Suspense } from 'react';
 import { Route, Switch } from 'wouter';
-import { type AppContext, AppProvider } from './commons/app-context.tsx';
+import { AppProvider } from './commons/app-context.tsx';
 import { Navigation } from './commons/navigation.tsx';
 import { NotificationsProvider } from './commons/notifications.tsx';
 import { preloadable } from './commons/preloadable.tsx';
+import { StartFailure, useStart } from './commons/start.tsx';
 import { ConsoleTopNavigation } from './commons/top-navigation.tsx';
 
 // One chunk per page: the first load fetches the shell and the page it lands on only.
@@ -57,38 +58,40 @@ function Routes() {
   );
 }
 
-export interface AppProps {
-  basePath: string;
-  /** The signed-in caller and the console's config; absent while `/api/me` has not answered. */
-  session?: AppContext;
-  /** Shown instead of the pages (the console could not start). */
-  failure?: ReactNode;
+/** The page area: the routed page once the caller is known. */
+function Content() {
+  const start = useStart();
+  if (start.state === 'failed') return <StartFailure what={start.what} todo={start.todo} />;
+  if (start.state === 'starting') return <StatusIndicator type="loading">Signing in</StatusIndicator>;
+  return (
+    <AppProvider value={start.session}>
+      <Routes />
+    </AppProvider>
+  );
 }
 
 /**
  * The app shell (top and side navigation, notifications) around the routed page. It is drawn
- * before `/api/me` answers, so that its first (and largest) render overlaps that request; the
- * pages, which all need the caller, follow once it has.
+ * before `/api/me` answers, so that its first (and largest) render overlaps that request, and it
+ * is not drawn again when it has: only the parts that read the start (`useStart`) are.
  */
-export function App({ basePath, session, failure }: AppProps) {
-  const content =
-    failure ?? (session ? <Routes /> : <StatusIndicator type="loading">Signing in</StatusIndicator>);
+export const App = memo(function App({ basePath }: { basePath: string }) {
   return (
     <NotificationsProvider>
       {(flashbar) => (
         <>
           <div id="top-nav" style={{ position: 'sticky', top: 0, zIndex: 1002 }}>
-            <ConsoleTopNavigation basePath={basePath} me={session?.me} />
+            <ConsoleTopNavigation basePath={basePath} />
           </div>
           <AppLayout
             headerSelector="#top-nav"
-            navigation={<Navigation me={session?.me} />}
+            navigation={<Navigation />}
             notifications={flashbar}
             toolsHide
-            content={session ? <AppProvider value={session}>{content}</AppProvider> : content}
+            content={<Content />}
           />
         </>
       )}
     </NotificationsProvider>
   );
-}
+});

@@ -84,6 +84,32 @@ describe('the console starting', () => {
     });
   }
 
+  it('says why it could not start when /api/me fails, inside its navigation', async () => {
+    // Prepare
+    const page = await browser.context.newPage();
+    await stubApi(page, { me: sampleMe() });
+    await page.route('**/api/me', (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'the ledger is unavailable' } }),
+      }),
+    );
+
+    // Act
+    await page.goto(server.url);
+    const alert = page.getByText('The console could not start', { exact: false });
+    await alert.waitFor();
+
+    // Assess
+    expect(await alert.textContent()).toContain('the ledger is unavailable');
+    await expect(page.getByRole('navigation').getByRole('link', { name: 'My leases' }).count()).resolves.toBe(
+      1,
+    );
+    await expect(page.getByText('Signing in', { exact: true }).count()).resolves.toBe(0);
+    await page.close();
+  });
+
   it('names an icon of its own, so the browser does not ask the origin for /favicon.ico', async () => {
     // Prepare
     const page = await browser.context.newPage();

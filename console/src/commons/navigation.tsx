@@ -1,14 +1,16 @@
 import SideNavigation, { type SideNavigationProps } from '@cloudscape-design/components/side-navigation';
 import { useLocation } from 'wouter';
-import type { Me } from '../api/types.ts';
 import { visiblePages } from '../logic/actions.ts';
+import { useStart } from './start.tsx';
 import { useFollow } from './use-follow.ts';
 
 /**
  * The side navigation; link names are those the CONTRACT fixes for tests. Audit and Admin join
  * once `/api/me` has said the caller may see them.
  */
-export function Navigation({ me }: { me: Me | undefined }) {
+export function Navigation() {
+  const start = useStart();
+  const me = start.state === 'signed-in' ? start.session.me : undefined;
   const [location] = useLocation();
   const { href, follow } = useFollow();
   const pages = me ? visiblePages(me) : { audit: false, admin: false };

@@ -1,8 +1,8 @@
 import TopNavigation from '@cloudscape-design/components/top-navigation';
 import { Mode } from '@cloudscape-design/global-styles';
 import { useState } from 'react';
-import type { Me } from '../api/types.ts';
 import { chosenMode, setMode } from './mode.ts';
+import { useStart } from './start.tsx';
 import { useFollow } from './use-follow.ts';
 
 /** Signs out on the server (the session ends there), then goes back to the console's start. */
@@ -16,7 +16,9 @@ async function signOut(basePath: string): Promise<void> {
 }
 
 /** The top bar; the user menu appears once `/api/me` has said who is signed in. */
-export function ConsoleTopNavigation({ basePath, me }: { basePath: string; me: Me | undefined }) {
+export function ConsoleTopNavigation({ basePath }: { basePath: string }) {
+  const start = useStart();
+  const me = start.state === 'signed-in' ? start.session.me : undefined;
   const { href } = useFollow();
   const [mode, setLocalMode] = useState(chosenMode);
   const other = mode === Mode.Dark ? Mode.Light : Mode.Dark;
