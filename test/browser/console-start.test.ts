@@ -84,6 +84,31 @@ describe('the console starting', () => {
     });
   }
 
+  it('asks for /api/me from index.html, while its scripts load, and only once', async () => {
+    // Prepare
+    const page = await browser.context.newPage();
+    await stubApi(page, { me: sampleMe() });
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/me') asked.push(request.url());
+    });
+
+    // Act
+    await page.goto(server.url);
+    await page.getByText('Signed in as alice.', { exact: false }).waitFor();
+    const me = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .filter((r) => new URL(r.name).pathname === '/api/me')
+        .map((r) => (r as PerformanceResourceTiming).initiatorType),
+    );
+
+    // Assess: the preload's answer is the one the app read.
+    expect(me).toEqual(['link']);
+    expect(asked).toHaveLength(1);
+    await page.close();
+  });
+
   it('says why it could not start when /api/me fails, inside its navigation', async () => {
     // Prepare
     const page = await browser.context.newPage();
