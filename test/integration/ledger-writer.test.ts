@@ -78,6 +78,12 @@ describe.concurrent('the ledger writer under redelivery', () => {
     // same token (AWS gives each its own); the order of distinct tokens is tokenRank's unit test,
     // this one holds the writer to the rank and to one activation.
     const user = 'lo20';
+    // The hold's fault names the lease, known only once requested: Identity Center answers the
+    // create IN_PROGRESS for five polls (~10 s), so the workflow reaches the hold after the rule
+    // is in place however quickly the lease was started.
+    await injectFaults({
+      rules: [{ action: 'CreateAccountAssignment', principalId: userId(user), inProgressPolls: 5, times: 1 }],
+    });
     const lease = await requestLease(user, { ...OPS_AUTO, duration: 'PT30M' });
     await injectAwsFaults([
       {
@@ -123,6 +129,10 @@ describe.concurrent('the ledger writer under redelivery', () => {
   it('a hold whose PutEvents failed an entry holds on the retry’s token: extended and revoked by it', async () => {
     // Prepare
     const user = 'lo21';
+    // As above: the create answers IN_PROGRESS for a while, so the hold's fault is in place first.
+    await injectFaults({
+      rules: [{ action: 'CreateAccountAssignment', principalId: userId(user), inProgressPolls: 5, times: 1 }],
+    });
     const lease = await requestLease(user, { ...OPS_AUTO, duration: 'PT30M' });
     await injectAwsFaults([
       {
