@@ -33,7 +33,7 @@ export interface WorkflowInput {
   revoke: { requestId: null; startedAt: null };
   outcome: { failed: false };
   /** Every loop of the workflow counts here and stops at its limit. */
-  counters: Record<'creation' | 'deletion' | 'join' | 'tuple' | 'pages', { n: 0 }>;
+  counters: Record<'creation' | 'deletion' | 'join' | 'tuple' | 'evidence' | 'pages', { n: 0 }>;
   limits: WorkflowLimits;
 }
 

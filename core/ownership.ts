@@ -65,3 +65,15 @@ export const ownedAtRelease = (evidence: OwnershipEvidence, ownCreate: CreationR
  */
 export const RELEASE_LAST_CONDITION =
   '(holders = :me AND standing = :false AND (attribute_exists(createdBy) OR guard <> :created)) OR deleting = :id';
+
+/**
+ * When ReleaseLast's condition fails, whether it failed only for want of the evidence: this lease
+ * is the last holder of an assignment another lease created (`creator`), whose SUCCEEDED create is
+ * not recorded yet (`createdBy` comes from that lease's activation, through the ledger writer) and
+ * is not in doubt (`creationPending`). Then the release waits for the record (bounded by
+ * `evidencePolls`) and tries ReleaseLast again, instead of leaving the deletion to the reconciler.
+ * The ASL's probe (LastWithoutEvidence) writes nothing it would not already hold: `REMOVE` of an
+ * attribute no tuple has, under this condition (a test holds the two together).
+ */
+export const LAST_WITHOUT_EVIDENCE_CONDITION =
+  'holders = :me AND standing = :false AND attribute_exists(creator) AND attribute_not_exists(createdBy) AND attribute_not_exists(creationPending) AND attribute_not_exists(deleting)';

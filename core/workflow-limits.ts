@@ -13,13 +13,20 @@ export interface WorkflowLimits {
   readonly joinPolls: number;
   /** Rounds of waiting for another lease's deletion of the same tuple to finish. */
   readonly tuplePolls: number;
+  /**
+   * Rounds of waiting, as the last holder of an assignment another lease created, for the record
+   * that its create SUCCEEDED (`createdBy`, written by the ledger writer from that lease's
+   * activation) before releasing it to the reconciler instead of deleting it.
+   */
+  readonly evidencePolls: number;
   /** Listing pages (100 assignments each) one execution may read in all. */
   readonly listPages: number;
 }
 
 /**
  * Identity Center usually completes an assignment within seconds; two minutes of polls (2 s apart;
- * 5 s for another lease's deletion) leave room for a slow day without holding a lease hostage, and
+ * 5 s for another lease's deletion) leave room for a slow day without holding a lease hostage; half
+ * a minute (5 s apart) covers a ledger writer retrying its write a few times; and
  * 50 pages are 5,000 assignments of one permission set on one account. Together they keep the worst
  * execution's history well below the limit (`test/unit/history-budget.test.ts`).
  */
@@ -28,6 +35,7 @@ export const DEFAULT_WORKFLOW_LIMITS: WorkflowLimits = {
   deletionPolls: 60,
   joinPolls: 60,
   tuplePolls: 24,
+  evidencePolls: 6,
   listPages: 50,
 };
 

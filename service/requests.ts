@@ -191,7 +191,14 @@ const workflowInput = (ctx: ServiceContext, record: LeaseRecord, decision: Decis
   grant: { requestId: null, startedAt: null, preExisting: true, poll: { status: 'NONE' } },
   revoke: { requestId: null, startedAt: null },
   outcome: { failed: false },
-  counters: { creation: { n: 0 }, deletion: { n: 0 }, join: { n: 0 }, tuple: { n: 0 }, pages: { n: 0 } },
+  counters: {
+    creation: { n: 0 },
+    deletion: { n: 0 },
+    join: { n: 0 },
+    tuple: { n: 0 },
+    evidence: { n: 0 },
+    pages: { n: 0 },
+  },
   limits: ctx.workflowLimits,
 });
 

@@ -16,6 +16,7 @@ export const INTEGRATION_LIMITS = {
   deletionPolls: 15,
   joinPolls: 20,
   tuplePolls: 30,
+  evidencePolls: 6,
   listPages: 100,
 } as const;
 

@@ -23,6 +23,7 @@ describe('the lease workflow’s history budget', () => {
         'deletion (limits.deletionPolls)',
         'join (limits.joinPolls)',
         'tuple (limits.tuplePolls)',
+        'evidence (limits.evidencePolls)',
         'pages (limits.listPages)',
         'Hold (extensions)',
       ]),

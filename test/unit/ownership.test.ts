@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  LAST_WITHOUT_EVIDENCE_CONDITION,
   needsCreationReport,
   ownedAtRelease,
   ownership,
@@ -8,7 +9,9 @@ import {
 import { readLeaseDefinition } from '../../statemachines/definition.ts';
 
 const states = (
-  JSON.parse(readLeaseDefinition()) as { States: Record<string, { Parameters?: Record<string, unknown> }> }
+  JSON.parse(readLeaseDefinition()) as {
+    States: Record<string, { Parameters?: Record<string, unknown>; Catch?: unknown[] }>;
+  }
 ).States;
 const condition = (state: string) => states[state]?.Parameters?.ConditionExpression;
 
@@ -38,6 +41,17 @@ describe('ownership', () => {
     expect(ownedAtRelease({ creator: 'l-a' }, 'IN_PROGRESS')).toBe(false);
     expect(ownedAtRelease({ creator: 'l-a' }, undefined)).toBe(false);
     expect(ownedAtRelease({ standing: true }, 'SUCCEEDED')).toBe(false);
+  });
+
+  it('waits for the evidence only as the last holder of a create another lease made, with nothing written', () => {
+    const probe = states.LastWithoutEvidence?.Parameters;
+    expect(condition('LastWithoutEvidence')).toBe(LAST_WITHOUT_EVIDENCE_CONDITION);
+    expect(probe?.UpdateExpression).toBe('REMOVE evidenceProbe');
+    expect(states.ReleaseLast?.Catch?.[0]).toEqual({
+      ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'],
+      ResultPath: null,
+      Next: 'LastWithoutEvidence',
+    });
   });
 
   it('is the rule the ASL release writes, and the workflow reads its own create where the rule does', () => {
