@@ -5,13 +5,16 @@ import { Route, Switch } from 'wouter';
 import { AppProvider } from './commons/app-context.tsx';
 import { Navigation } from './commons/navigation.tsx';
 import { NotificationsProvider } from './commons/notifications.tsx';
-import { preloadable } from './commons/preloadable.tsx';
+import { loaded, preloadable } from './commons/preloadable.tsx';
 import { StartFailure, useStart } from './commons/start.tsx';
 import { ConsoleTopNavigation } from './commons/top-navigation.tsx';
+import Home from './pages/home/index.tsx';
 
-// One chunk per page: the first load fetches the shell and the page it lands on only.
+// One chunk per page: the first load fetches the shell and the page it lands on only. The home
+// page, where every sign-in from the access portal lands, comes with the shell: it renders the
+// moment /api/me answers, without a chunk of its own to fetch and evaluate first.
 const pages = {
-  home: preloadable(() => import('./pages/home/index.tsx')),
+  home: loaded(Home),
   request: preloadable(() => import('./pages/request/index.tsx')),
   leases: preloadable(() => import('./pages/leases/index.tsx')),
   lease: preloadable(() => import('./pages/lease/index.tsx')),

@@ -24,7 +24,7 @@ export function preloadable<P extends object>(
       },
       (error: unknown) => {
         // A chunk that failed to arrive (a deploy replaced it, the network dropped) is asked for
-        // again next time, and the error reaches the Suspense boundary's page meanwhile.
+        // again by the next load(); the page that rendered meanwhile fails as React.lazy's does.
         pending = undefined;
         throw error;
       },
@@ -38,3 +38,9 @@ export function preloadable<P extends object>(
   };
   return { load, Page };
 }
+
+/** A page bundled with the shell: nothing to fetch before it renders. */
+export const loaded = <P extends object>(Page: ComponentType<P>): Preloadable<P> => ({
+  load: () => Promise.resolve(),
+  Page,
+});
