@@ -5,7 +5,7 @@ import { Route, Switch } from 'wouter';
 import { AppProvider } from './commons/app-context.tsx';
 import { Navigation } from './commons/navigation.tsx';
 import { NotificationsProvider } from './commons/notifications.tsx';
-import { loaded, preloadable } from './commons/preloadable.tsx';
+import { bundled, preloadable } from './commons/preloadable.tsx';
 import { StartFailure, useStart } from './commons/start.tsx';
 import { ConsoleTopNavigation } from './commons/top-navigation.tsx';
 import Home from './pages/home/index.tsx';
@@ -14,7 +14,7 @@ import Home from './pages/home/index.tsx';
 // page, where every sign-in from the access portal lands, comes with the shell: it renders the
 // moment /api/me answers, without a chunk of its own to fetch and evaluate first.
 const pages = {
-  home: loaded(Home),
+  home: bundled(Home),
   request: preloadable(() => import('./pages/request/index.tsx')),
   leases: preloadable(() => import('./pages/leases/index.tsx')),
   lease: preloadable(() => import('./pages/lease/index.tsx')),

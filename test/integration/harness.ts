@@ -129,6 +129,17 @@ export const statesEntered = async (leaseId: string): Promise<string[]> => {
     .map((e) => e.stateEnteredEventDetails?.name as string);
 };
 
+/**
+ * Whether an execution has entered `state` yet, read while it runs (`statesEntered` waits for its
+ * end); moto may fail to serialise a history still being appended to, which counts as not yet.
+ */
+export const hasEntered = async (leaseId: string, state: string): Promise<boolean> => {
+  const history = await new SFNClient(aws())
+    .send(new GetExecutionHistoryCommand({ executionArn: executionArn(leaseId), maxResults: 1000 }))
+    .catch(() => undefined);
+  return (history?.events ?? []).some((e) => e.stateEnteredEventDetails?.name === state);
+};
+
 /** Identity Center fault injection in the emulator's launcher (local/moto_launcher.py). */
 export const injectFaults = async (spec: {
   rules?: Record<string, unknown>[];

@@ -1,15 +1,13 @@
-import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import {
   call,
   callsFor,
   clearAwsFaults,
-  executionArn,
+  hasEntered,
   injectAwsFaults,
   injectFaults,
   isAssigned,
   requestLease,
-  sfnClient,
   statesEntered,
   userId,
   waitForStatus,
@@ -17,14 +15,6 @@ import {
   withReconcilerLock,
 } from './harness.ts';
 import { AUTO, fired } from './ownership-kit.ts';
-
-/** Whether a running execution has entered `state` yet (moto may fail a history still growing: not yet). */
-const hasEntered = async (leaseId: string, state: string): Promise<boolean> => {
-  const history = await sfnClient()
-    .send(new GetExecutionHistoryCommand({ executionArn: executionArn(leaseId), maxResults: 1000 }))
-    .catch(() => undefined);
-  return (history?.events ?? []).some((e) => e.stateEnteredEventDetails?.name === state);
-};
 
 describe('the last holder of an assignment another lease created', () => {
   it('waits for the record of that create, then deletes the assignment itself rather than leaving it to the reconciler', async () => {
@@ -68,7 +58,7 @@ describe('the last holder of an assignment another lease created', () => {
       await clearAwsFaults([record as string]);
       const ended = await waitForStatus(user, second.id, 'ENDED', 60_000);
 
-      // Assess: the workflow deleted it (no reconciler ran), and only once the record was there.
+      // Assess: the workflow deleted it (no reconciler ran) after waiting for the record.
       expect(joined.assignment.preExisting).toBe(true);
       expect(refusals).toBeGreaterThan(0);
       expect(heldWhileWaiting).toBe(true);

@@ -40,7 +40,7 @@ export function preloadable<P extends object>(
 }
 
 /** A page bundled with the shell: nothing to fetch before it renders. */
-export const loaded = <P extends object>(Page: ComponentType<P>): Preloadable<P> => ({
+export const bundled = <P extends object>(Page: ComponentType<P>): Preloadable<P> => ({
   load: () => Promise.resolve(),
   Page,
 });
