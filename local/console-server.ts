@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CallerResolver } from '../adapters/cached-directory.ts';
+import { CachedDirectory, type CallerResolver } from '../adapters/cached-directory.ts';
 import { ConsoleLedger } from '../adapters/console-ledger.ts';
 import { consoleApiPath } from '../core/console-http.ts';
 import { toErrorBody } from '../core/errors.ts';
@@ -70,7 +70,10 @@ export function localConsole(opts: LocalConsoleOptions): LocalConsole {
   const consoleApi: ConsoleApiDeps = {
     ownOrigin: settings.site.origin,
     sessions: new ConsoleSessions(new ConsoleLedger(opts.aws.ddb, opts.resources.tableName)),
-    directory: opts.directory,
+    // The deployed API function reads callers through the same cache (lambdas/api/handler.ts):
+    // uncached, every /api/* call here cost two Identity Store calls (50–150 ms on the emulator),
+    // /api/me among them, which the first page waits for (signInMsP95).
+    directory: new CachedDirectory(opts.directory),
   };
   const { basePath } = settings.site;
 

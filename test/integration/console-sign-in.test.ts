@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Lease } from '../../core/lease.ts';
 import { ConsoleClient } from '../../local/console-client.ts';
 import { LOCAL_PORTAL_URL } from '../../local/runtime.ts';
+import { principalOf, recordedCalls } from '../iam/calls.ts';
 import { apiUrl, info, ledgerLeasesOf, waitForStatus } from './harness.ts';
 
 const USER = 'web01';
@@ -90,6 +91,26 @@ describe('console sign-in on the local runtime (HTTP, no browser)', () => {
     expect(replay.headers.get('set-cookie')).toBeNull();
     expect(headerOnly.status).toBe(401);
     expect(((await both.json()) as { userName: string }).userName).toBe('auditor1');
+  });
+
+  it('reads the caller of /api/* through the API function\'s caller cache, as deployed: one Identity Store lookup for several calls', async () => {
+    // Prepare: web02 is this test's own, so every lookup of it the log holds is this test's.
+    const browser = new ConsoleClient(apiUrl());
+    await browser.signIn('web02', '/console/');
+
+    // Act
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push((await browser.fetch('/api/me')).status);
+    const lookups = (await recordedCalls(info().awsEndpoint)).filter(
+      (call) =>
+        principalOf(call) === 'api' &&
+        call.action === 'GetUserId' &&
+        JSON.stringify(call.params).includes('"web02"'),
+    );
+
+    // Assess
+    expect(answers).toEqual([200, 200, 200]);
+    expect(lookups).toHaveLength(1);
   });
 
   it('serves config.json and sends /console to /console/', async () => {
