@@ -15,7 +15,7 @@ import { authDeps } from '../lambdas/console-auth/wire.ts';
 import { consoleSettingsFromEnv } from '../lambdas/console-env.ts';
 import { ConsoleSessions } from '../service/console-sessions.ts';
 import { CONSOLE_DIST, serveConsole } from './console-static.ts';
-import { readJson, readText, sendAnswer, toHttpRequest } from './http.ts';
+import { clientWentAway, readJson, readText, sendAnswer, toHttpRequest } from './http.ts';
 import { handleIdp, type RegisteredSp, type SeedPerson } from './idp-page.ts';
 import { LocalIdp } from './saml-idp.ts';
 
@@ -93,6 +93,7 @@ export function localConsole(opts: LocalConsoleOptions): LocalConsole {
       const out = await route(opts.api, { method: request.method, path, caller, body, query: request.query });
       send(out.status, out.body, out.headers, out.raw);
     } catch (err) {
+      if (clientWentAway(req, err)) return;
       const { status, body } = toErrorBody(err);
       if (status >= 500) opts.api.ctx.logger.error('console request failed', { error: err as Error });
       send(status, body);

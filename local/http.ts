@@ -8,6 +8,14 @@ class BodyTooLarge extends ValidationError {
   }
 }
 
+/**
+ * Whether `err` only says the client went away before its request was read (a tab closed, a page
+ * left while a poll was in flight): nobody is left to answer, and nothing failed on this side.
+ */
+export const clientWentAway = (req: IncomingMessage, err: unknown): boolean =>
+  // The request's own error, not a reset of some other connection (the emulator's) on the way.
+  req.errored === err && (err as { code?: string }).code === 'ECONNRESET';
+
 /** The body as text, refused past `limit` bytes before it is all read. */
 export async function readText(req: IncomingMessage, limit: number): Promise<string> {
   const chunks: Buffer[] = [];

@@ -5,7 +5,7 @@ import { MAX_BODY_BYTES } from '../lambdas/api/gateway.ts';
 import { type ApiDeps, route } from '../lambdas/api/router.ts';
 import { callerFromName } from '../service/callers.ts';
 import type { LocalConsole } from './console-server.ts';
-import { readJson } from './http.ts';
+import { clientWentAway, readJson } from './http.ts';
 
 /**
  * The API on loopback. Identity comes from `X-Lease-User` — a stand-in for SigV4 that exists
@@ -45,6 +45,7 @@ export const startServer = (
       }
       send(out.status, out.body, out.headers);
     } catch (err) {
+      if (clientWentAway(req, err)) return;
       const { status, body } = toErrorBody(err);
       if (status >= 500) deps.ctx.logger.error('request failed', { error: err as Error });
       if (!res.headersSent) send(status, body);
