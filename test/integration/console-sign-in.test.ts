@@ -93,7 +93,7 @@ describe('console sign-in on the local runtime (HTTP, no browser)', () => {
     expect(((await both.json()) as { userName: string }).userName).toBe('auditor1');
   });
 
-  it('reads the caller of /api/* through the API function\'s caller cache, as deployed: one Identity Store lookup for several calls', async () => {
+  it("reads the caller of /api/* through the API function's caller cache, as deployed: one Identity Store lookup for several calls", async () => {
     // Prepare: web02 is this test's own, so every lookup of it the log holds is this test's.
     const browser = new ConsoleClient(apiUrl());
     await browser.signIn('web02', '/console/');
