@@ -15,10 +15,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import type { ReconcileReport } from '../core/reconcile.ts';
 import { NAMES } from '../local/provision.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
+import { whenQueuesEmpty } from './queues.ts';
 import { count, diagnose, type IdcCall } from './storm-count.ts';
 import {
   AUTO,
@@ -188,27 +188,8 @@ async function settle(world: StormWorld, log: (line: string) => void): Promise<n
     );
     if (res.status === 200 && report.failed.length === 0) break;
   }
-  const { sqs } = world.aws;
-  const queue = (await sqs.send(new GetQueueUrlCommand({ QueueName: NAMES.reconcilerQueue }))).QueueUrl;
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    const attrs = (
-      await sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: queue,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
-      )
-    ).Attributes;
-    if (
-      Number(attrs?.ApproximateNumberOfMessages) + Number(attrs?.ApproximateNumberOfMessagesNotVisible) ===
-      0
-    )
-      return removed;
-    if (Date.now() > deadline) {
-      log('storm: execution-ended triggers still queued after 3 minutes');
-      return removed;
-    }
-    await sleep(1000);
+  if (!(await whenQueuesEmpty(world.aws.sqs, [NAMES.reconcilerQueue], 180_000))) {
+    log('storm: execution-ended triggers still queued after 3 minutes');
   }
+  return removed;
 }
