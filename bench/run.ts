@@ -137,6 +137,7 @@ const runtime = await startLocalRuntime({
 });
 const { info } = runtime;
 const sfn = new SFNClient(clientConfig({ region: info.region, endpoint: info.awsEndpoint }));
+const local = createClients({ region: info.region, endpoint: info.awsEndpoint });
 const api = async (user: string, method: string, path: string, body?: unknown) => {
   const res = await fetch(`${runtime.url}${path}`, {
     method,
@@ -240,13 +241,7 @@ try {
     NAMES.correlatorQueue,
     NAMES.sessionEnderQueue,
   ];
-  if (
-    !(await whenQueuesEmpty(
-      createClients({ region: info.region, endpoint: info.awsEndpoint }).sqs,
-      [...consumers, NOTIFIER_NAMES.queue],
-      120_000,
-    ))
-  ) {
+  if (!(await whenQueuesEmpty(local.sqs, [...consumers, NOTIFIER_NAMES.queue], 120_000))) {
     log('console sign-in: the event consumers still had events after 2 minutes; measuring anyway');
   }
   log(`console sign-in: ${SAMPLES} SAML sign-ins …`);
@@ -271,10 +266,7 @@ try {
   const requestedSeconds = (Date.now() - burstStart) / 1000;
   // One ledger scan a second watches all of them: 200 API pollers would load the emulator more
   // than the leases do.
-  const ledger = new Ledger(
-    createClients({ region: info.region, endpoint: info.awsEndpoint }).ddb,
-    info.tableName,
-  );
+  const ledger = new Ledger(local.ddb, info.tableName);
   const wanted = new Set(ids.filter((id): id is string => id !== undefined));
   let settled = new Map<string, string>();
   while (Date.now() - burstStart < 900_000) {

@@ -54,8 +54,9 @@ export class ConsoleSessions {
   }
 
   /**
-   * The caller a session stands for, with the user's groups read from the Identity Store now, as
-   * for a SigV4 caller. A user deleted and re-created under the same userName is someone else.
+   * The caller a session stands for, with the user's groups from the Identity Store through the
+   * resolver it is given: the API's caller cache (a minute), deployed and locally, as a SigV4
+   * caller's is deployed. A user deleted and re-created under the same userName is someone else.
    */
   async caller(token: string | undefined, directory: CallerResolver): Promise<Caller> {
     const session = await this.live(token);
