@@ -64,11 +64,34 @@ export const waitForStatus = async (
   let lease = await getLease(user, id);
   while (lease.status !== status) {
     if (Date.now() > deadline)
-      throw new Error(`lease ${id} is ${lease.status}, not ${status}: ${JSON.stringify(lease)}`);
+      throw new Error(
+        `lease ${id} is ${lease.status}, not ${status} at ${new Date().toISOString()}: ${JSON.stringify(lease)}\n` +
+          `its execution so far:\n${await stepsSoFar(id)}`,
+      );
     await new Promise((r) => setTimeout(r, 200));
     lease = await getLease(user, id);
   }
   return lease;
+};
+
+/**
+ * The execution's events with their times, for a failure message: a lease that did not reach a
+ * status says whether the workflow was late, stuck or done while the ledger lagged.
+ */
+const stepsSoFar = async (leaseId: string): Promise<string> => {
+  try {
+    const out = await new SFNClient(aws()).send(
+      new GetExecutionHistoryCommand({ executionArn: executionArn(leaseId), maxResults: 1000 }),
+    );
+    return (out.events ?? [])
+      .map((e) => {
+        const name = e.stateEnteredEventDetails?.name ?? e.stateExitedEventDetails?.name ?? '';
+        return `  ${e.timestamp?.toISOString()} ${e.type} ${name}`.trimEnd();
+      })
+      .join('\n');
+  } catch (err) {
+    return `  (history not readable: ${(err as Error).message})`;
+  }
 };
 
 export const waitUntil = async (
