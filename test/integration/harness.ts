@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { paginateListAccountAssignments, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -80,10 +85,7 @@ export const waitForStatus = async (
  */
 const stepsSoFar = async (leaseId: string): Promise<string> => {
   try {
-    const out = await new SFNClient(aws()).send(
-      new GetExecutionHistoryCommand({ executionArn: executionArn(leaseId), maxResults: 1000 }),
-    );
-    return (out.events ?? [])
+    return (await historyOf(leaseId))
       .map((e) => {
         const name = e.stateEnteredEventDetails?.name ?? e.stateExitedEventDetails?.name ?? '';
         return `  ${e.timestamp?.toISOString()} ${e.type} ${name}`.trimEnd();
@@ -137,17 +139,13 @@ export const executionArn = (leaseId: string) =>
 
 /** State transitions of an execution, as billed: one per state entered. */
 export const statesEntered = async (leaseId: string): Promise<string[]> => {
-  const sfn = new SFNClient(aws());
   // The lease record says ENDED a moment before the execution records its own end; moto can
   // fail to serialise a history that is still being appended to, so read it once it is final.
   await waitUntil(
     `execution ${leaseId} to finish`,
     async () => (await executionStatus(leaseId)) !== 'RUNNING',
   );
-  const out = await sfn.send(
-    new GetExecutionHistoryCommand({ executionArn: executionArn(leaseId), maxResults: 1000 }),
-  );
-  return (out.events ?? [])
+  return (await historyOf(leaseId))
     .filter((e) => e.type?.endsWith('StateEntered'))
     .map((e) => e.stateEnteredEventDetails?.name as string);
 };
@@ -157,11 +155,17 @@ export const statesEntered = async (leaseId: string): Promise<string[]> => {
  * end); moto may fail to serialise a history still being appended to, which counts as not yet.
  */
 export const hasEntered = async (leaseId: string, state: string): Promise<boolean> => {
-  const history = await new SFNClient(aws())
-    .send(new GetExecutionHistoryCommand({ executionArn: executionArn(leaseId), maxResults: 1000 }))
-    .catch(() => undefined);
-  return (history?.events ?? []).some((e) => e.stateEnteredEventDetails?.name === state);
+  const events = await historyOf(leaseId).catch(() => []);
+  return events.some((e) => e.stateEnteredEventDetails?.name === state);
 };
+
+/** An execution's events, oldest first: the first 1000, as every reader here has asked for. */
+const historyOf = async (leaseId: string): Promise<HistoryEvent[]> =>
+  (
+    await sfnClient().send(
+      new GetExecutionHistoryCommand({ executionArn: executionArn(leaseId), maxResults: 1000 }),
+    )
+  ).events ?? [];
 
 /** Identity Center fault injection in the emulator's launcher (local/moto_launcher.py). */
 export const injectFaults = async (spec: {
