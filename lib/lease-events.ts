@@ -49,7 +49,10 @@ export class LeaseEvents extends Construct {
     });
   }
 
-  /** Projects lease events into the ledger (status, timeline); resumes nothing but a pending revoke. */
+  /**
+   * Projects lease events into the ledger (status, timeline, the sealed token), and tells a newly
+   * arrived token what the ledger decided while none was there to hear it (service/deliveries.ts).
+   */
   addLedgerWriter(props: LedgerWriterProps): EventConsumer {
     const handler = new LeaseFunction(this, 'LedgerWriter', {
       entry: 'lambdas/ledger-writer/handler.ts',
@@ -59,8 +62,10 @@ export class LeaseEvents extends Construct {
     })
       // The lease record's read and conditional update, the tuple's release (IAM proof, test/iam/).
       .bindLedger(props.table, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
-      // It only ever fails a token: the hold's, when a revoke arrived before it.
-      .bindWorkflow(props.workflow, 'fail')
+      // A decision recorded before its token arrived (or told to a token a retried state replaced)
+      // is the writer's to tell: a revoke, rejection or withdrawal fails the token, an approval or
+      // an extension answers it (the IAM proof saw both; ledger-writer.test.ts makes the second).
+      .bindWorkflow(props.workflow, 'respond')
       .bindTaskTokens(props.workflow, 'seal', 'open');
     // Its dead letters are lease events, task tokens included: kept under the token key.
     const consumer = new EventConsumer(this, 'LedgerWriterConsumer', {

@@ -50,7 +50,7 @@ export const LEDGER_ACTIONS = [
 ] as const;
 
 /** `respond` answers task tokens either way, `fail` only fails them (a pending revoke). */
-export type WorkflowRight = 'start' | 'respond' | 'fail' | 'stop' | 'describe';
+export type WorkflowRight = 'start' | 'respond' | 'stop' | 'describe';
 
 export interface LeaseFunctionProps {
   /** Handler module, relative to the repository root (it exports `handler`). */
@@ -177,7 +177,6 @@ export class LeaseFunction extends NodejsFunction {
       if (right === 'start') workflow.stateMachine.grantStartExecution(this);
       else if (right === 'respond')
         this.grantTaskResponse('states:SendTaskSuccess', 'states:SendTaskFailure');
-      else if (right === 'fail') this.grantTaskResponse('states:SendTaskFailure');
       else
         workflow.grantOnExecutions(
           this,

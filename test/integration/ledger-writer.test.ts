@@ -3,9 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { tokenDigest, tokenRank } from '../../core/lease-token.ts';
 import type { EngineEvent } from '../../core/projection.ts';
 import { writeLedger } from '../../lambdas/ledger-writer/writer.ts';
+import { LOCAL_KEYS } from '../../local/credentials.ts';
+import { recordedCalls } from '../iam/calls.ts';
 import {
   awsFaults,
   call,
+  clearAwsFaults,
+  info,
   injectAwsFaults,
   injectFaults,
   isAssigned,
@@ -160,6 +164,53 @@ describe.concurrent('the ledger writer under redelivery', () => {
     ).toEqual([0, 1]);
     expect(extended.status).toBe(200);
     expect(extended.body.duration).toBe('PT31M');
+    expect(revoked.status).toBe(200);
+    expect(ended.endReason).toBe('REVOKED');
+  });
+
+  it('an extension asked while the hold’s token was not stored yet is told by the ledger writer once it is', async () => {
+    // Prepare: as above, the hold comes after the rule; the hold token's write is refused until
+    // the rule is cleared, so the lease is ACTIVE with no token for the API to tell
+    const user = 'lo31';
+    await injectFaults({
+      rules: [{ action: 'CreateAccountAssignment', principalId: userId(user), inProgressPolls: 5, times: 1 }],
+    });
+    const lease = await requestLease(user, { ...OPS_AUTO, duration: 'PT30M' });
+    const [rule] = await injectAwsFaults([
+      {
+        service: 'dynamodb',
+        action: 'UpdateItem',
+        mode: 'refuse',
+        leaseId: lease.id,
+        contains: 'SET tokenCiphertext',
+      },
+    ]);
+    await waitForStatus(user, lease.id, 'ACTIVE');
+    await waitUntil('the hold token’s write refused', async () => (await fired(rule)) > 0);
+    // The API reserves the extension and, with no token to send it on, answers that it is not
+    // applied yet (after its wait for one).
+    const asked = await call(user, 'POST', `/leases/${lease.id}/extend`, { duration: 'PT1M' });
+    const reserved = (await leaseRecord(lease.id)).extension;
+
+    // Act: the write goes through on the event's redelivery; the writer tells the reservation
+    await clearAwsFaults([rule as string]);
+    await waitUntil('the extension applied', async () => (await leaseRecord(lease.id)).extensions === 1);
+    const applied = await leaseRecord(lease.id);
+    const [hold] = await waitingStateEntries(lease.id, 'Lease Activated');
+    const told = (await recordedCalls(info().awsEndpoint)).filter(
+      (c) => c.action === 'SendTaskSuccess' && c.params.taskToken === hold?.Detail.taskToken,
+    );
+    const revoked = await call(user, 'POST', `/leases/${lease.id}/revoke`, {});
+    const ended = await waitForStatus(user, lease.id, 'ENDED', 20_000);
+
+    // Assess
+    expect(asked.status).toBe(409);
+    expect(JSON.stringify(asked.body)).toContain('not applied yet');
+    expect(reserved?.addedSeconds).toBe(60);
+    expect(told.map((c) => [c.key, c.status])).toEqual([[LOCAL_KEYS.ledgerWriter, 200]]);
+    expect(applied.duration).toBe('PT31M');
+    expect(applied.extension).toBeUndefined();
+    expect(ended.timeline.filter((t) => t.type === 'EXTENDED')).toHaveLength(1);
     expect(revoked.status).toBe(200);
     expect(ended.endReason).toBe('REVOKED');
   });

@@ -196,7 +196,7 @@ describe('each handler', () => {
     expect(dynamo(roles.ledgerWriter)).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
   });
 
-  it('lets only the reconciler describe executions, and the ledger writer only fail a token', () => {
+  it('lets only the reconciler describe executions, and the ledger writer only answer a token', () => {
     const states = (role: string) =>
       actionsOf(statementsOf(app.template, role))
         .filter((a) => a.startsWith('states:'))
@@ -208,7 +208,7 @@ describe('each handler', () => {
       'states:StopExecution',
     ]);
     expect(states(roles.reconciler)).toEqual(['states:DescribeExecution']);
-    expect(states(roles.ledgerWriter)).toEqual(['states:SendTaskFailure']);
+    expect(states(roles.ledgerWriter)).toEqual(['states:SendTaskFailure', 'states:SendTaskSuccess']);
   });
 
   it('invokes the reconciler function itself, not its versions', () => {
