@@ -2,11 +2,16 @@ import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { acknowledgeWildcardResource } from './nag.ts';
 
-/** The resource types each Identity Center action the tool uses is authorized on (all required). */
+/**
+ * The resource types each Identity Center action the tool uses is authorized on (all required).
+ * Granting stays within what the policy names now; finding and removing an assignment reaches
+ * what a lease granted under an earlier policy (`removable*`): a deploy that drops an account or
+ * a permission set from the policy must not leave a live lease's assignment beyond every revoke.
+ */
 const SSO_ACTION_RESOURCES = {
   'sso:CreateAccountAssignment': ['instance', 'permissionSet', 'account'],
-  'sso:DeleteAccountAssignment': ['instance', 'permissionSet', 'account'],
-  'sso:ListAccountAssignments': ['instance', 'permissionSet', 'account'],
+  'sso:DeleteAccountAssignment': ['instance', 'removablePermissionSet', 'removableAccount'],
+  'sso:ListAccountAssignments': ['instance', 'removablePermissionSet', 'removableAccount'],
   'sso:DescribeAccountAssignmentCreationStatus': ['instance'],
   'sso:DescribeAccountAssignmentDeletionStatus': ['instance'],
   // The reconciler's lookup of a create or delete whose answer the ledger never got.
@@ -30,6 +35,12 @@ export interface IdentityCenterScopeProps {
   readonly permissionSetArns: readonly string[];
   /** The accounts the policy names, or `'any'` when it names OUs (resolved at run time). */
   readonly accounts: readonly string[] | 'any';
+  /**
+   * The permission sets whose assignments a lease may hold although the policy no longer names
+   * them: every one the configuration names an ARN for. Listed and deleted on any account, never
+   * assigned. @default permissionSetArns (and the policy's accounts, as for creating)
+   */
+  readonly removablePermissionSetArns?: readonly string[];
   /**
    * Name → ARN, as functions resolve the names the API and the policy use (`PERMISSION_SET_ARNS`);
    * they never list or describe the instance's permission sets for it. @default none
@@ -58,11 +69,19 @@ export class IdentityCenterScope {
     this.partition = partition;
     this.wildcardAccounts = props.accounts === 'any';
     const accounts = props.accounts === 'any' ? ['*'] : props.accounts;
+    const account = accounts.map((id) => `arn:${partition}:sso:::account/${id}`);
+    const removable = props.removablePermissionSetArns;
     this.resources = {
       instance: [props.instanceArn],
       permissionSet: [...props.permissionSetArns],
-      account: accounts.map((account) => `arn:${partition}:sso:::account/${account}`),
+      account,
+      removablePermissionSet: [...new Set([...props.permissionSetArns, ...(removable ?? [])])].sort(),
+      removableAccount: removable ? [this.anyAccount] : account,
     };
+  }
+
+  private get anyAccount(): string {
+    return `arn:${this.partition}:sso:::account/*`;
   }
 
   /** Adds one statement per group of actions that share resource types. */
@@ -80,13 +99,19 @@ export class IdentityCenterScope {
     }
   }
 
-  /** OU rules leave the account unknown until run time; say so where the wildcard lands. */
-  acknowledgeWildcards(scope: IConstruct): void {
-    if (!this.wildcardAccounts) return;
-    acknowledgeWildcardResource(
-      scope,
-      `arn:${this.partition}:sso:::account/*`,
-      'The policy names OUs, whose accounts are resolved from Organizations at run time.',
-    );
+  /** Says why, where a grant of these actions lands on every account. */
+  acknowledgeWildcards(scope: IConstruct, actions: readonly SsoAction[]): void {
+    const kinds = new Set<ResourceKind>(actions.flatMap((action) => SSO_ACTION_RESOURCES[action]));
+    const reasons = [
+      ...(this.wildcardAccounts && kinds.has('account')
+        ? ['The policy names OUs, whose accounts are resolved from Organizations at run time.']
+        : []),
+      ...(this.resources.removableAccount.includes(this.anyAccount) && kinds.has('removableAccount')
+        ? [
+            'Listing and deleting only (never assigning): a lease granted before a deploy dropped its account from the policy is still revoked, and the reconciler deletes only what the tool owns.',
+          ]
+        : []),
+    ];
+    if (reasons.length > 0) acknowledgeWildcardResource(scope, this.anyAccount, reasons.join(' '));
   }
 }

@@ -220,7 +220,7 @@ export class LeaseFunction extends NodejsFunction {
     const named = identityCenter.props.namedPermissionSets;
     if (named) this.addEnvironment('PERMISSION_SET_ARNS', JSON.stringify(named));
     identityCenter.grant(this, ...actions);
-    identityCenter.acknowledgeWildcards(this.role as Role);
+    identityCenter.acknowledgeWildcards(this.role as Role, actions);
     return this;
   }
 

@@ -12,9 +12,18 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, type IConstruct } from 'constructs';
 import { readLeaseDefinition, substitute } from '../statemachines/definition.ts';
-import type { IdentityCenterScope } from './identity-center.ts';
+import type { IdentityCenterScope, SsoAction } from './identity-center.ts';
 import { acknowledge, acknowledgeWildcardResource } from './nag.ts';
 import { TaskTokenKey } from './task-token-key.ts';
+
+/** The Identity Center calls the ASL makes: the ownership check, the create, the delete. */
+const WORKFLOW_SSO_ACTIONS: readonly SsoAction[] = [
+  'sso:ListAccountAssignments',
+  'sso:CreateAccountAssignment',
+  'sso:DescribeAccountAssignmentCreationStatus',
+  'sso:DeleteAccountAssignment',
+  'sso:DescribeAccountAssignmentDeletionStatus',
+];
 
 export interface LeaseWorkflowProps {
   readonly table: ITable;
@@ -55,14 +64,7 @@ export class LeaseWorkflow extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
       }),
     });
-    identityCenter.grant(
-      this.role,
-      'sso:ListAccountAssignments',
-      'sso:CreateAccountAssignment',
-      'sso:DescribeAccountAssignmentCreationStatus',
-      'sso:DeleteAccountAssignment',
-      'sso:DescribeAccountAssignmentDeletionStatus',
-    );
+    identityCenter.grant(this.role, ...WORKFLOW_SSO_ACTIONS);
     // The workflow writes lease and tuple items by key; it never touches the indexes.
     this.role.addToPolicy(
       new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [props.table.tableArn] }),
@@ -109,7 +111,7 @@ export class LeaseWorkflow extends Construct {
       },
     });
 
-    identityCenter.acknowledgeWildcards(this.role);
+    identityCenter.acknowledgeWildcards(this.role, WORKFLOW_SSO_ACTIONS);
     acknowledge(
       this.role,
       'AwsSolutions-IAM5[Resource::*]',

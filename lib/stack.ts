@@ -60,6 +60,8 @@ export class IdcLeaseStack extends Stack {
         (name) => config.permissionSetArns[name] as string,
       ),
       accounts: namesOus ? 'any' : managedAccounts(policy),
+      // A lease may outlive its rule: whatever the configuration names may have to be removed.
+      removablePermissionSetArns: Object.values(config.permissionSetArns),
       namedPermissionSets: config.permissionSetArns,
     });
 

@@ -51,25 +51,33 @@ export async function reconcile(deps: ReconcilerDeps): Promise<ReconcileReport> 
     const arn = await catalog.permissionSetArn(name);
     if (arn) names.set(arn, name);
   }
+  // The policy's pairs, every managed permission set on an account a tuple names, and a pair the
+  // tool holds or created whatever the policy says now: a deploy that dropped an account or a
+  // permission set does not keep a lease granted before it from being removed.
+  const pairs = new Map<string, { accountId: string; permissionSetArn: string }>();
+  const list = (accountId: string, permissionSetArn: string) =>
+    pairs.set(`${accountId}#${permissionSetArn}`, { accountId, permissionSetArn });
   const accounts = new Set(managedAccounts(policy));
   for (const t of tuples.values())
     if (t.accountId && t.permissionSetArn && names.has(t.permissionSetArn)) accounts.add(t.accountId);
+  for (const accountId of accounts) for (const arn of names.keys()) list(accountId, arn);
+  for (const t of tuples.values())
+    if (t.accountId && t.permissionSetArn && isToolsDoing(t)) list(t.accountId, t.permissionSetArn);
 
   // Only a complete listing says what is assigned: a pair whose listing failed is not judged.
   const assigned = new Set<string>();
   const listed = new Set<string>();
-  for (const accountId of accounts) {
-    for (const [permissionSetArn, permissionSet] of names) {
-      try {
-        for (const principalId of await deps.assignments.assignedUsers(accountId, permissionSetArn)) {
-          report.checkedAssignments++;
-          assigned.add(tuplePk({ principalType: 'USER', principalId, accountId, permissionSetArn }));
-        }
-        listed.add(`${accountId}#${permissionSetArn}`);
-      } catch (err) {
-        report.failed.push({ accountId, permissionSet, ...failure('list', err) });
-        logger.error('listing failed; its tuples are left for the next run', { accountId, permissionSet });
+  for (const [pair, { accountId, permissionSetArn }] of pairs) {
+    const permissionSet = names.get(permissionSetArn) ?? permissionSetArn;
+    try {
+      for (const principalId of await deps.assignments.assignedUsers(accountId, permissionSetArn)) {
+        report.checkedAssignments++;
+        assigned.add(tuplePk({ principalType: 'USER', principalId, accountId, permissionSetArn }));
       }
+      listed.add(pair);
+    } catch (err) {
+      report.failed.push({ accountId, permissionSet, ...failure('list', err) });
+      logger.error('listing failed; its tuples are left for the next run', { accountId, permissionSet });
     }
   }
 
@@ -81,12 +89,7 @@ export async function reconcile(deps: ReconcilerDeps): Promise<ReconcileReport> 
     tuples,
     assigned,
   };
-  const keys = new Set([
-    ...assigned,
-    ...[...tuples.values()]
-      .filter((t) => t.holders?.size || t.deleting || t.creator || t.createdBy)
-      .map((t) => t.pk),
-  ]);
+  const keys = new Set([...assigned, ...[...tuples.values()].filter(isToolsDoing).map((t) => t.pk)]);
   for (const pk of keys) {
     const parsed = parseTuplePk(pk);
     if (!parsed || !listed.has(`${parsed.accountId}#${parsed.permissionSetArn}`)) continue;
@@ -105,6 +108,10 @@ export async function reconcile(deps: ReconcilerDeps): Promise<ReconcileReport> 
   });
   return report;
 }
+
+/** A tuple some lease holds, is deleting, or created: what the tool may have to remove. */
+const isToolsDoing = (t: TupleRecord): boolean =>
+  Boolean(t.holders?.size || t.deleting || t.creator || t.createdBy);
 
 const findingOf = (sweep: Sweep, parsed: AssignmentTuple): Finding => ({
   accountId: parsed.accountId,

@@ -1,14 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDuration } from '../../core/duration.ts';
 import type { Lease } from '../../core/lease.ts';
-import { loadPolicy, type Policy } from '../../core/policy.ts';
 import { approveLease } from '../../service/decisions.ts';
 import { call, injectAwsFaults, requestLease, waitForStatus, waitUntil } from './harness.ts';
 import {
   addToGroup,
   approvalRequested,
   deployedWith,
+  fixturePolicy,
   leaseRecord,
   OPS_AUTO,
   OPS_GATED,
@@ -19,8 +18,7 @@ interface ErrorReply {
   error: { code: string; message: string };
 }
 
-const policy = (): Policy =>
-  loadPolicy(JSON.parse(readFileSync(new URL('../fixtures/policy.json', import.meta.url), 'utf8')));
+const policy = fixturePolicy;
 
 const extend = (user: string, id: string, duration: string) =>
   call<Lease & ErrorReply>(user, 'POST', `/leases/${id}/extend`, { duration });

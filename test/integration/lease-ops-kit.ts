@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import {
   CreateGroupMembershipCommand,
@@ -11,7 +12,9 @@ import { Engine } from '../../adapters/engine.ts';
 import { Ledger } from '../../adapters/ledger.ts';
 import { TaskTokens } from '../../adapters/task-tokens.ts';
 import type { Lease, LeaseRecord } from '../../core/lease.ts';
-import type { Policy } from '../../core/policy.ts';
+import { loadPolicy, type Policy } from '../../core/policy.ts';
+import type { ReconcileReport } from '../../core/reconcile.ts';
+import { LOCAL_KEYS } from '../../local/credentials.ts';
 import { compose } from '../../service/compose.ts';
 import type { ServiceContext } from '../../service/context.ts';
 import { executionArn, getLease, info, sfnClient, waitUntil } from './harness.ts';
@@ -80,6 +83,10 @@ export const addToGroup = async (user: string, group: string): Promise<void> => 
   await store.send(new CreateGroupMembershipCommand({ IdentityStoreId, GroupId, MemberId: { UserId } }));
 };
 
+/** The access policy the integration runtime runs (global-setup.ts). */
+export const fixturePolicy = (): Policy =>
+  loadPolicy(JSON.parse(readFileSync(new URL('../fixtures/policy.json', import.meta.url), 'utf8')));
+
 /**
  * The lease operations as a deployment with a changed access policy runs them: the same table,
  * workflow and directory, only the policy edited (a policy change is a redeploy). Tests use it to
@@ -92,6 +99,27 @@ export const deployedWith = (edit: (policy: Policy) => Policy, policy: Policy): 
     edit(structuredClone(policy)),
     new Logger({ serviceName: 'it', logLevel: 'ERROR' }),
   ).ctx;
+
+/**
+ * The reconciler function of such a deployment, signing as the deployed one does (the IAM proof
+ * judges its calls) and, like it, without the task token key.
+ */
+export const reconcilerDeployedWith = (
+  edit: (policy: Policy) => Policy,
+  policy: Policy,
+): (() => Promise<ReconcileReport>) => {
+  const { taskTokenKeyArn: _noTokenKey, ...resources } = info();
+  return compose(
+    createClients({
+      region: info().region,
+      endpoint: info().awsEndpoint,
+      accessKeyId: LOCAL_KEYS.reconciler,
+    }),
+    { ...resources, permissionSetArns: info().permissionSets },
+    edit(structuredClone(policy)),
+    new Logger({ serviceName: 'it-reconciler', logLevel: 'ERROR' }),
+  ).reconcile;
+};
 
 /** The PutEvents entries the execution's waiting states put, attempt by attempt, oldest first. */
 export const waitingStateEntries = async (

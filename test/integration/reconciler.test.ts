@@ -18,6 +18,7 @@ import {
   waitUntil,
   withReconcilerLock,
 } from './harness.ts';
+import { fixturePolicy, reconcilerDeployedWith } from './lease-ops-kit.ts';
 
 interface ErrorReply {
   error: { code: string; message: string };
@@ -25,20 +26,42 @@ interface ErrorReply {
 
 const AUTO = { accountId: '111111111111', permissionSet: 'ReadOnly' } as const;
 
+/** An assignment of AUTO made outside the tool, as an administrator would. */
+const assignDirectly = async (user: string) => {
+  await ssoAdminClient().send(
+    new CreateAccountAssignmentCommand({
+      InstanceArn: info().instanceArn,
+      TargetId: AUTO.accountId,
+      TargetType: 'AWS_ACCOUNT',
+      PermissionSetArn: info().permissionSets[AUTO.permissionSet],
+      PrincipalType: 'USER',
+      PrincipalId: userId(user),
+    }),
+  );
+  await waitUntil('out-of-band assignment', () => isAssigned(user, AUTO.accountId, AUTO.permissionSet));
+};
+
+/**
+ * An ACTIVE lease of AUTO whose execution was stopped. Step Functions delivers its status events
+ * best effort: this ABORTED one is lost, so only a scheduled (here: requested) run finds the orphan.
+ */
+const stoppedLease = async (user: string) => {
+  const lease = await requestLease(user, { ...AUTO, duration: 'PT3S' });
+  const active = await waitForStatus(user, lease.id, 'ACTIVE');
+  await injectAwsFaults([{ service: 'states', mode: 'dropped', leaseId: lease.id }]);
+  await sfnClient().send(
+    new StopExecutionCommand({ executionArn: executionArn(lease.id), cause: 'integration test' }),
+  );
+  await waitUntil('execution ABORTED', async () => (await executionStatus(lease.id)) === 'ABORTED');
+  return { lease, active };
+};
+
 describe.concurrent('the reconciler', () => {
   it('removes the assignment of a lease whose execution was stopped, once it has expired', async () => {
     await withReconcilerLock(async () => {
       // Prepare
       const user = 't21';
-      const lease = await requestLease(user, { ...AUTO, duration: 'PT3S' });
-      const active = await waitForStatus(user, lease.id, 'ACTIVE');
-      // Step Functions delivers its status events best effort: this ABORTED one is lost, so only
-      // a scheduled (here: requested) run can find the orphan.
-      await injectAwsFaults([{ service: 'states', mode: 'dropped', leaseId: lease.id }]);
-      await sfnClient().send(
-        new StopExecutionCommand({ executionArn: executionArn(lease.id), cause: 'integration test' }),
-      );
-      await waitUntil('execution ABORTED', async () => (await executionStatus(lease.id)) === 'ABORTED');
+      const { lease, active } = await stoppedLease(user);
       const assignedAfterStop = await isAssigned(user, AUTO.accountId, AUTO.permissionSet);
       const expiresAt = Date.parse(active.expiresAt as string);
       await new Promise((r) => setTimeout(r, Math.max(0, expiresAt - Date.now()) + 1000));
@@ -70,20 +93,43 @@ describe.concurrent('the reconciler', () => {
     });
   });
 
+  it('removes an orphan of a lease whose account and permission set a later policy dropped', async () => {
+    await withReconcilerLock(async () => {
+      // Prepare: as above, an expired lease whose workflow was stopped
+      const user = 't41';
+      const { lease, active } = await stoppedLease(user);
+      await waitUntil('the lease expired', async () => Date.now() > Date.parse(active.expiresAt as string));
+      // An administrator's own assignment of the pair, which the tool did not make.
+      const admins = 't42';
+      await assignDirectly(admins);
+      // A deploy then dropped every rule naming ReadOnly, and with them the account 111111111111.
+      const reconcile = reconcilerDeployedWith(
+        (p) => ({ ...p, rules: p.rules.filter((r) => !r.permissionSets.includes(AUTO.permissionSet)) }),
+        fixturePolicy(),
+      );
+
+      // Act
+      const report = await reconcile();
+
+      // Assess
+      expect(report.removed).toContainEqual(
+        expect.objectContaining({
+          accountId: AUTO.accountId,
+          principal: expect.objectContaining({ type: 'USER', id: userId(user) }),
+          leaseIds: [lease.id],
+        }),
+      );
+      expect(await isAssigned(user, AUTO.accountId, AUTO.permissionSet)).toBe(false);
+      expect((await getLease(user, lease.id)).status).toBe('ENDED');
+      expect(report.removed.map((r) => r.principal.id)).not.toContain(userId(admins));
+      expect(await isAssigned(admins, AUTO.accountId, AUTO.permissionSet)).toBe(true);
+    });
+  });
+
   it('reports an assignment made outside the tool and leaves it in place', async () => {
     // Prepare
     const user = 't22';
-    await ssoAdminClient().send(
-      new CreateAccountAssignmentCommand({
-        InstanceArn: info().instanceArn,
-        TargetId: AUTO.accountId,
-        TargetType: 'AWS_ACCOUNT',
-        PermissionSetArn: info().permissionSets[AUTO.permissionSet],
-        PrincipalType: 'USER',
-        PrincipalId: userId(user),
-      }),
-    );
-    await waitUntil('out-of-band assignment', () => isAssigned(user, AUTO.accountId, AUTO.permissionSet));
+    await assignDirectly(user);
 
     // Act
     const reconciled = await withReconcilerLock(() =>

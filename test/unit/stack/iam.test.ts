@@ -23,18 +23,20 @@ beforeAll(() => {
 });
 
 describe('the workflow role', () => {
-  it('may call only the Identity Center actions the ASL uses, on the instance, the policy’s permission sets and accounts', () => {
+  it('may call only the Identity Center actions the ASL uses: create on the policy’s permission sets and accounts, list and delete on any account', () => {
     app.template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: roles.workflow }],
       PolicyDocument: {
         Statement: Match.arrayWith([
           {
             Effect: 'Allow',
-            Action: [
-              'sso:CreateAccountAssignment',
-              'sso:DeleteAccountAssignment',
-              'sso:ListAccountAssignments',
-            ],
+            // A lease may outlive its rule (removal-scope.test.ts).
+            Action: ['sso:DeleteAccountAssignment', 'sso:ListAccountAssignments'],
+            Resource: ['arn:aws:sso:::account/*', instanceArn, ...permissionSetArns],
+          },
+          {
+            Effect: 'Allow',
+            Action: 'sso:CreateAccountAssignment',
             Resource: [...accountArns, instanceArn, ...permissionSetArns],
           },
           {
