@@ -49,7 +49,7 @@ export const LEDGER_ACTIONS = [
   'dynamodb:Scan',
 ] as const;
 
-/** `respond` answers task tokens either way, `fail` only fails them (a pending revoke). */
+/** `respond` answers task tokens, either way: whoever tells the workflow a decision needs both. */
 export type WorkflowRight = 'start' | 'respond' | 'stop' | 'describe';
 
 export interface LeaseFunctionProps {
