@@ -101,17 +101,17 @@ export class IdentityCenterScope {
 
   /** Says why, where a grant of these actions lands on every account. */
   acknowledgeWildcards(scope: IConstruct, actions: readonly SsoAction[]): void {
-    const kinds = new Set<ResourceKind>(actions.flatMap((action) => SSO_ACTION_RESOURCES[action]));
-    const reasons = [
-      ...(this.wildcardAccounts && kinds.has('account')
-        ? ['The policy names OUs, whose accounts are resolved from Organizations at run time.']
-        : []),
-      ...(this.resources.removableAccount.includes(this.anyAccount) && kinds.has('removableAccount')
-        ? [
-            'Listing and deleting only (never assigning): a lease granted before a deploy dropped its account from the policy is still revoked, and the reconciler deletes only what the tool owns.',
-          ]
-        : []),
-    ];
+    const ous = this.wildcardAccounts
+      ? 'The policy names OUs, whose accounts are resolved from Organizations at run time.'
+      : undefined;
+    const why: Partial<Record<ResourceKind, string>> = {
+      account: ous,
+      removableAccount: this.props.removablePermissionSetArns
+        ? 'Listing and deleting only (never assigning): a lease granted before a deploy dropped its account from the policy is still revoked, and the reconciler deletes only what the tool owns.'
+        : ous,
+    };
+    const kinds = new Set(actions.flatMap((action) => SSO_ACTION_RESOURCES[action]));
+    const reasons = [...new Set([...kinds].flatMap((kind) => why[kind] ?? []))];
     if (reasons.length > 0) acknowledgeWildcardResource(scope, this.anyAccount, reasons.join(' '));
   }
 }
